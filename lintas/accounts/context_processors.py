@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from lintas.accounts.menu import menu_for
+from lintas.accounts.models import User
+
+
+def lintas(request: HttpRequest) -> dict[str, Any]:
+    """Node name, languages and the signed-in user's menu for every page."""
+    user = getattr(request, "user", None)
+    return {
+        "lintas_node": settings.LINTAS_NODE,
+        "lintas_languages": settings.LANGUAGES,
+        "lintas_menu": menu_for(user) if isinstance(user, User) else [],
+    }

@@ -1,0 +1,64 @@
+"""What each role does: the links of the home page and the navigation bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    capability: Capability
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(
+        Capability.MANAGE_OWN_AGENCY_USERS,
+        "accounts:user_list",
+        _("Users"),
+        _("Add users, change roles, reset passwords, lift lock-outs."),
+    ),
+    MenuItem(
+        Capability.MANAGE_AGENCIES,
+        "accounts:agency_list",
+        _("Agencies"),
+        _("The agencies working in Lintas and their types."),
+    ),
+    MenuItem(
+        Capability.VIEW_AUDIT,
+        "audit:overview",
+        _("Audit trail"),
+        _("Check the audit chain and read the latest entries."),
+    ),
+    MenuItem(
+        Capability.VIEW_STUDY_FIGURES,
+        "insights:figures",
+        _("Figures"),
+        _("Trafficking cases per year and poverty rates by regency."),
+    ),
+    MenuItem(
+        Capability.VIEW_REFERENCE,
+        "places:posts",
+        _("Border posts and areas"),
+        _("The three posts, their entry points, and the province's regencies and districts."),
+    ),
+)
+
+
+def menu_for(user: User) -> list[MenuItem]:
+    """The menu items ``user``'s role grants, in menu order."""
+    caps = user.capabilities
+    return [item for item in MENU if item.capability in caps]

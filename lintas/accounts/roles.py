@@ -1,0 +1,93 @@
+"""Roles, agency types and what each role may do.
+
+A user holds one role in one agency. Pages and selectors ask for a capability, never for
+a role name, so that the rules live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyType(models.TextChoices):
+    NGO = "NGO", _("Non-governmental organisation")
+    LAW_ENFORCEMENT = "LawEnforcement", _("Law enforcement")
+    IMMIGRATION = "ImmigrationService", _("Immigration service")
+    CUSTOMS = "Customs", _("Customs")
+    LABOUR = "LabourOffice", _("Labour office")
+    PROTECTION = "ProtectionUnit", _("Women and children protection unit")
+    BORDER_POST = "BorderPostAuthority", _("Border post authority")
+    RELIGIOUS = "ReligiousOrganisation", _("Religious organisation")
+    LOCAL_GOVERNMENT = "LocalGovernment", _("Local government")
+    INTERNATIONAL = "InternationalOrganisation", _("International organisation")
+
+
+class Role(models.TextChoices):
+    POST_OFFICER = "post_officer", _("Post officer")
+    MARKET_REGISTRAR = "market_registrar", _("Market registrar")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    INVESTIGATOR = "investigator", _("Investigator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    OUTREACH_COORDINATOR = "outreach_coordinator", _("Outreach coordinator")
+    ANALYST = "analyst", _("Analyst")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Capability(StrEnum):
+    VIEW_REFERENCE = "view_reference"
+    VIEW_STUDY_FIGURES = "view_study_figures"
+    MANAGE_OWN_AGENCY_USERS = "manage_own_agency_users"
+    MANAGE_ALL_USERS = "manage_all_users"
+    MANAGE_AGENCIES = "manage_agencies"
+    VIEW_AUDIT = "view_audit"
+
+
+_EVERYONE = frozenset({Capability.VIEW_REFERENCE})
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.POST_OFFICER: _EVERYONE,
+    Role.MARKET_REGISTRAR: _EVERYONE,
+    Role.SUPERVISOR: _EVERYONE,
+    Role.INVESTIGATOR: _EVERYONE,
+    Role.CASE_WORKER: _EVERYONE,
+    Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
+    Role.ANALYST: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
+    Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
+    Role.SYSTEM_ADMIN: _EVERYONE
+    | {
+        Capability.MANAGE_OWN_AGENCY_USERS,
+        Capability.MANAGE_ALL_USERS,
+        Capability.MANAGE_AGENCIES,
+        Capability.VIEW_AUDIT,
+        Capability.VIEW_STUDY_FIGURES,
+    },
+}
+
+# Roles that work at a desk of a post must name that post.
+ROLES_NEEDING_POST = frozenset({Role.POST_OFFICER, Role.MARKET_REGISTRAR})
+
+# Which agencies may hold the desk and investigation roles; other roles fit any agency.
+ROLE_AGENCY_TYPES: dict[str, frozenset[str]] = {
+    Role.POST_OFFICER: frozenset(
+        {
+            AgencyType.BORDER_POST,
+            AgencyType.IMMIGRATION,
+            AgencyType.LAW_ENFORCEMENT,
+            AgencyType.CUSTOMS,
+        }
+    ),
+    Role.MARKET_REGISTRAR: frozenset({AgencyType.BORDER_POST}),
+    Role.INVESTIGATOR: frozenset({AgencyType.LAW_ENFORCEMENT, AgencyType.IMMIGRATION}),
+}
+
+# An agency admin may hand out every role but these.
+ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset({Role.SYSTEM_ADMIN})
+
+
+def role_capabilities(role: str) -> frozenset[Capability]:
+    """Capabilities of ``role``; an unknown role has none."""
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,127 @@
+"""Appending to the audit trail. Called by every service inside its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from lintas.audit.chain import GENESIS, change_digest, entry_hash
+from lintas.audit.models import AuditEntry, AuditHead, EntryKind
+from lintas.common.models import current_node
+
+MAX_FIELDS_TEXT = 1000
+
+
+def _digest_key() -> bytes:
+    return hashlib.sha256(b"lintas-audit-digest:" + settings.SECRET_KEY.encode()).digest()
+
+
+def _object_ref(obj: models.Model | tuple[str, str]) -> tuple[str, str]:
+    if isinstance(obj, tuple):
+        return obj
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def audit_append(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | tuple[str, str],
+    kind: str = EntryKind.WRITE,
+    changed: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to this node's chain; must run inside the caller's transaction.
+
+    ``obj`` is a model instance or an ``(object_type, object_id)`` pair; ``changed`` maps
+    field names to their new values: the names are stored, the values only as a digest.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append must run inside the service's transaction")
+    node = current_node()
+    object_type, object_id = _object_ref(obj)
+    changed = changed or {}
+    fields = ",".join(sorted(changed))[:MAX_FIELDS_TEXT]
+    digest = change_digest(_digest_key(), {"object": [object_type, object_id], **changed})
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    head = _locked_head(node)
+    entry = AuditEntry(
+        node=node,
+        seq=head.seq + 1,
+        kind=kind,
+        at=timezone.now(),
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+        digest=digest,
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(
+        node=entry.node,
+        seq=entry.seq,
+        kind=entry.kind,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        fields=entry.fields,
+        digest=entry.digest,
+        prev_hash=entry.prev_hash,
+    )
+    entry.save(force_insert=True)
+    AuditHead.objects.filter(node=node).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+def access_log_append(
+    *, actor: Any, obj: models.Model | tuple[str, str], purpose: str
+) -> AuditEntry:
+    """Record that ``actor`` read a sensitive record (a victim's identity, the audit log)."""
+    with transaction.atomic():
+        return audit_append(actor=actor, action=f"read.{purpose}", obj=obj, kind=EntryKind.READ)
+
+
+def _locked_head(node: str) -> AuditHead:
+    # The row lock serialises appenders on PostgreSQL; on SQLite the immediate
+    # transaction already holds the database's write lock.
+    head = AuditHead.objects.select_for_update().filter(node=node).first()
+    if head is not None:
+        return head
+    AuditHead.objects.bulk_create(
+        [AuditHead(node=node, seq=0, hash=GENESIS)], ignore_conflicts=True
+    )
+    return AuditHead.objects.select_for_update().get(node=node)
+
+
+def changed_values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """``{field: value}`` of ``instance`` for the audit digest and the outbox."""
+    return {name: getattr(instance, name) for name in names}
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    changed: Iterable[str],
+    tombstone: bool = False,
+    urgent: bool = False,
+) -> None:
+    """The two appends every service write makes: the audit entry and the outbox event."""
+    from lintas.sync.models import OutboxOp
+    from lintas.sync.services import outbox_append
+
+    names = list(changed)
+    audit_append(actor=actor, action=action, obj=instance, changed=changed_values(instance, names))
+    outbox_append(
+        instance=instance,
+        op=OutboxOp.TOMBSTONE if tombstone else OutboxOp.UPSERT,
+        urgent=urgent,
+    )

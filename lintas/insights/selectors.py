@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
+from lintas.common.errors import PermissionDenied
+from lintas.insights.models import CasesPerYear, RegencyPovertyRate
+
+
+def study_figures(*, user: User) -> tuple[QuerySet[CasesPerYear], QuerySet[RegencyPovertyRate]]:
+    """Cases per year and regency poverty rates as the domain study states them."""
+    if not user.can(Capability.VIEW_STUDY_FIGURES):
+        raise PermissionDenied("Not allowed")
+    return (
+        CasesPerYear.objects.order_by("year"),
+        RegencyPovertyRate.objects.select_related("regency").order_by("-rate_pct"),
+    )

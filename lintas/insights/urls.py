@@ -1,0 +1,7 @@
+from django.urls import path
+
+from lintas.insights import views
+
+app_name = "insights"
+
+urlpatterns = [path("figures/", views.figures, name="figures")]

@@ -1,0 +1,226 @@
+"""Sign-in, lock-out, session limits and bad input on the login form."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from lintas.accounts.middleware import AUTH_AT, SEEN_AT
+from lintas.accounts.models import User
+from lintas.accounts.roles import Role
+from lintas.audit.models import AuditEntry
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def post_login(client: Client, username: str, password: str) -> tuple[int, str]:
+    response = client.post(LOGIN, {"username": username, "password": password})
+    return response.status_code, response.content.decode()
+
+
+def state(user: User) -> tuple[int, object, object, int]:
+    user.refresh_from_db()
+    return user.failed_logins, user.locked_until, user.last_login, AuditEntry.objects.count()
+
+
+def test_login_page_speaks_indonesian_by_default() -> None:
+    response = Client().get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="id">' in html
+    assert "Masuk ke Lintas" in html
+    assert "Nama pengguna" in html
+
+
+def test_language_switch_to_english_and_back() -> None:
+    client = Client()
+    client.post("/language/", {"language": "en", "next": LOGIN})
+    assert "Sign in to Lintas" in client.get(LOGIN).content.decode()
+    client.post("/language/", {"language": "id", "next": LOGIN})
+    assert "Masuk ke Lintas" in client.get(LOGIN).content.decode()
+
+
+def test_successful_login_opens_home(officer: User) -> None:
+    client = Client()
+    response = client.post(LOGIN, {"username": officer.username.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert officer.full_name in home.content.decode()
+    assert AuditEntry.objects.filter(action="auth.login", object_id=str(officer.pk)).count() == 1
+
+
+def test_wrong_password_is_refused_and_counted(officer: User) -> None:
+    status, html = post_login(Client(), officer.username, "salah-sandi-123")
+    assert status == 400
+    assert "Nama pengguna atau kata sandi salah." in html
+    officer.refresh_from_db()
+    assert officer.failed_logins == 1
+    assert officer.locked_until is None
+
+
+def test_unknown_user_is_refused_and_changes_nothing(officer: User) -> None:
+    before = state(officer)
+    status, html = post_login(Client(), "tidak.ada", PASSWORD)
+    assert status == 400
+    assert "Nama pengguna atau kata sandi salah." in html
+    assert state(officer) == before
+
+
+def test_disabled_user_is_refused(user_factory: Callable[..., User]) -> None:
+    user = user_factory(Role.CASE_WORKER)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    status, html = post_login(Client(), user.username, PASSWORD)
+    assert status == 400
+    assert "Akun ini dinonaktifkan" in html
+
+
+def test_user_of_disabled_agency_is_refused(user_factory: Callable[..., User]) -> None:
+    user = user_factory(Role.CASE_WORKER)
+    type(user.agency).objects.filter(pk=user.agency_id).update(is_active=False)
+    status, html = post_login(Client(), user.username, PASSWORD)
+    assert status == 400
+    assert "Akun ini dinonaktifkan" in html
+
+
+def test_five_failures_lock_for_fifteen_minutes(officer: User) -> None:
+    client = Client()
+    for _ in range(settings.LINTAS_LOCKOUT_FAILURES - 1):
+        post_login(client, officer.username, "salah-sandi-123")
+    officer.refresh_from_db()
+    assert officer.locked_until is None
+    status, html = post_login(client, officer.username, "salah-sandi-123")
+    assert status == 400
+    assert "terkunci" in html
+    officer.refresh_from_db()
+    assert officer.locked_until is not None
+    remaining = (officer.locked_until - timezone.now()).total_seconds()
+    assert 14 * 60 < remaining <= 15 * 60
+    # Locked: even the right password is refused, and the lock is not extended.
+    locked_until = officer.locked_until
+    status, html = post_login(client, officer.username, PASSWORD)
+    assert status == 400
+    assert "terkunci" in html
+    officer.refresh_from_db()
+    assert officer.locked_until == locked_until
+    assert AuditEntry.objects.filter(action="auth.locked", object_id=str(officer.pk)).count() == 1
+
+
+def test_lock_expires_after_fifteen_minutes(officer: User) -> None:
+    User.objects.filter(pk=officer.pk).update(
+        locked_until=timezone.now() - timedelta(seconds=1), failed_logins=0
+    )
+    status, _ = post_login(Client(), officer.username, PASSWORD)
+    assert status == 302
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "", "Bidang ini tidak boleh kosong."),
+        ("petugas\x00", PASSWORD, "Karakter null tidak diizinkan."),
+        ("x" * 1_000_000, PASSWORD, "Pastikan nilai ini mengandung paling banyak 60 karakter"),
+        ("petugas", "p" * 1_000_000, "Pastikan nilai ini mengandung paling banyak 256 karakter"),
+        ("petugas", "sandi\x00", "Karakter null tidak diizinkan."),
+    ],
+    ids=["empty", "nul-username", "1mb-username", "1mb-password", "nul-password"],
+)
+def test_bad_login_input_gets_clear_message(
+    officer: User, username: str, password: str, message: str
+) -> None:
+    before = state(officer)
+    status, html = post_login(Client(), username, password)
+    assert status == 400
+    assert message in html
+    assert state(officer) == before
+
+
+def test_post_without_csrf_token_is_refused(officer: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    before = state(officer)
+    response = client.post(LOGIN, {"username": officer.username, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Formulir kedaluwarsa" in response.content.decode()
+    assert state(officer) == before
+
+
+def test_forged_session_cookie_is_anonymous(officer: User) -> None:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "forged" + "a" * 26
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def _age_session(client: Client, *, auth_ago: int, seen_ago: int) -> None:
+    session = client.session
+    now = int(time.time())
+    session[AUTH_AT] = now - auth_ago
+    session[SEEN_AT] = now - seen_ago
+    session.save()
+
+
+def test_idle_timeout_after_thirty_minutes(
+    officer: User, login_client: Callable[[User], Client]
+) -> None:
+    client = login_client(officer)
+    _age_session(client, auth_ago=31 * 60, seen_ago=29 * 60)
+    assert client.get("/").status_code == 200
+    _age_session(client, auth_ago=62 * 60, seen_ago=31 * 60)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?expired=idle")
+    assert client.get("/").status_code == 302
+    page = client.get("/accounts/login/?expired=idle").content.decode()
+    assert "30 menit" in page
+    assert AuditEntry.objects.filter(action="auth.session_idle_timeout").count() == 1
+
+
+def test_absolute_timeout_after_twelve_hours(
+    officer: User, login_client: Callable[[User], Client]
+) -> None:
+    client = login_client(officer)
+    _age_session(client, auth_ago=12 * 3600 + 1, seen_ago=10)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?expired=absolute")
+    assert AuditEntry.objects.filter(action="auth.session_absolute_timeout").count() == 1
+
+
+def test_api_session_timeout_is_json(officer: User, login_client: Callable[[User], Client]) -> None:
+    client = login_client(officer)
+    _age_session(client, auth_ago=60, seen_ago=31 * 60)
+    response = client.get("/api/accounts/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
+
+
+def test_logout_ends_session(officer: User, login_client: Callable[[User], Client]) -> None:
+    client = login_client(officer)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    assert AuditEntry.objects.filter(action="auth.logout", object_id=str(officer.pk)).count() == 1
+
+
+def test_logout_by_get_is_refused(officer: User, login_client: Callable[[User], Client]) -> None:
+    client = login_client(officer)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.get("/").status_code == 200
+
+
+def test_open_redirect_after_login_is_ignored(officer: User) -> None:
+    response = Client().post(
+        LOGIN + "?next=https://example.org/", {"username": officer.username, "password": PASSWORD}
+    )
+    assert response["Location"] == "/"
