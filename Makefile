@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell scripts/find-python)
 DEMO_ENV := LINTAS_DEBUG=1 LINTAS_NODE=hub
+LINT_PATHS := lintas tests scripts $(wildcard bench)
 
 .PHONY: install install-dev demo serve test test-sqlite test-postgres check lint format bench messages clean
 
@@ -44,14 +45,14 @@ test-postgres: install-dev
 	scripts/run-tests postgres
 
 check: install-dev
-	$(BIN)/ruff check lintas tests bench scripts
-	$(BIN)/ruff format --check lintas tests bench scripts
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	LINTAS_TESTING=1 $(BIN)/mypy lintas
 	LINTAS_TESTING=1 $(BIN)/lintas makemigrations --check --dry-run
 
 format: install-dev
-	$(BIN)/ruff format lintas tests bench scripts
-	$(BIN)/ruff check --fix lintas tests bench scripts
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
 
 bench: install-dev
 	scripts/test-deps
