@@ -7,7 +7,6 @@ import secrets
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
