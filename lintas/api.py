@@ -9,6 +9,7 @@ from ninja.security import SessionAuth
 
 from lintas.accounts.api import router as accounts_router
 from lintas.common.errors import LintasError
+from lintas.crossings.api import router as crossings_router
 from lintas.places.api import router as places_router
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/accounts/", accounts_router, tags=["accounts"])
 api.add_router("/places/", places_router, tags=["places"])
+api.add_router("/", crossings_router, tags=["crossings"])
 
 
 @api.exception_handler(LintasError)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lintas.places",
     "lintas.insights",
     "lintas.sync",
+    "lintas.crossings",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("places/", include("lintas.places.urls")),
     path("insights/", include("lintas.insights.urls")),
     path("audit/", include("lintas.audit.urls")),
+    path("crossings/", include("lintas.crossings.urls")),
     path("language/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

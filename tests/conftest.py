@@ -7,6 +7,7 @@ from django.test import Client
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
+from lintas.crossings.reference import plb_reference_load
 from lintas.insights.services import study_figures_load
 from lintas.places.models import Post
 from lintas.places.services import reference_load
@@ -17,6 +18,7 @@ def _load_reference() -> None:
     if not Post.objects.exists():
         reference_load()
         study_figures_load()
+        plb_reference_load()
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,24 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem(
+        Capability.REGISTER_CROSSING,
+        "crossings:desk",
+        _("Registration desk"),
+        _("Scan a passport, border pass or KTP and register the crossing."),
+    ),
+    MenuItem(
+        Capability.VIEW_POST_CROSSINGS,
+        "crossings:today",
+        _("Crossings today"),
+        _("Today's crossings at your post, and border-pass holders past their stay."),
+    ),
+    MenuItem(
+        Capability.REGISTER_MARKET_VISIT,
+        "crossings:market",
+        _("Market day"),
+        _("Check Timor-Leste visitors in and out of the border market."),
+    ),
+    MenuItem(
         Capability.MANAGE_OWN_AGENCY_USERS,
         "accounts:user_list",
         _("Users"),

@@ -33,7 +33,7 @@ class Agency(LintasModel):
     )
     is_active = models.BooleanField(default=True)
 
-    objects: ClassVar[LintasQuerySet[Agency]] = LintasQuerySet.as_manager()  # type: ignore[assignment]
+    objects = LintasQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -44,14 +44,17 @@ class Capability(StrEnum):
     MANAGE_ALL_USERS = "manage_all_users"
     MANAGE_AGENCIES = "manage_agencies"
     VIEW_AUDIT = "view_audit"
+    REGISTER_CROSSING = "register_crossing"
+    VIEW_POST_CROSSINGS = "view_post_crossings"
+    REGISTER_MARKET_VISIT = "register_market_visit"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.POST_OFFICER: _EVERYONE,
-    Role.MARKET_REGISTRAR: _EVERYONE,
-    Role.SUPERVISOR: _EVERYONE,
+    Role.POST_OFFICER: _EVERYONE | {Capability.REGISTER_CROSSING, Capability.VIEW_POST_CROSSINGS},
+    Role.MARKET_REGISTRAR: _EVERYONE | {Capability.REGISTER_MARKET_VISIT},
+    Role.SUPERVISOR: _EVERYONE | {Capability.VIEW_POST_CROSSINGS},
     Role.INVESTIGATOR: _EVERYONE,
     Role.CASE_WORKER: _EVERYONE,
     Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},

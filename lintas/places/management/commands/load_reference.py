@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from lintas.crossings.reference import plb_reference_load
 from lintas.insights.services import study_figures_load
 from lintas.places.services import reference_load
 
@@ -17,4 +18,6 @@ class Command(BaseCommand):
             self.stdout.write(line)
         for name, count in study_figures_load().items():
             self.stdout.write(f"{name}: {count} changed")
+        for name, count in plb_reference_load().items():
+            self.stdout.write(f"{name}: {count} added")
         self.stdout.write(self.style.SUCCESS("Reference data loaded."))

@@ -1,0 +1,180 @@
+"""Crossings and market visits over HTTP: the desk's operations for devices and scripts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from lintas.accounts.decorators import signed_in_user
+from lintas.common.errors import ValidationFailed
+from lintas.crossings import selectors, services
+from lintas.crossings.models import Crossing, MarketVisit
+from lintas.crossings.mrz import MrzFormatError, parse_mrz
+
+router = Router()
+
+
+class TravellerIn(Schema):
+    surname: str = Field(max_length=100)
+    given_names: str = Field("", max_length=150)
+    sex: str = Field("X", max_length=1)
+    birth_date: date | None = None
+    nationality: str = Field("IDN", max_length=3)
+    residence_district_code: str = Field("", max_length=8)
+
+
+class DocumentIn(Schema):
+    kind: str = Field(max_length=10)
+    number: str = Field(max_length=30)
+    issuing_state: str = Field(max_length=3)
+    expiry_date: date | None = None
+    issued_on: date | None = None
+    mrz_format: str = Field("", max_length=4)
+    mrz_errors: list[str] = Field(default_factory=list, max_length=8)
+
+
+class CrossingIn(Schema):
+    id: UUID | None = Field(None, description="Made by the client; a re-send is idempotent")
+    direction: str = Field(max_length=3)
+    purpose: str = Field(max_length=10)
+    entry_point: str = Field(max_length=60)
+    traveller: TravellerIn
+    document: DocumentIn
+    destination: str = Field("", max_length=150)
+    employer_name: str = Field("", max_length=150)
+    recruiter_name: str = Field("", max_length=150)
+    placement_agency_licence: str = Field("", max_length=60)
+    goods_value_idr: int | None = Field(None, ge=0, le=10**12)
+    kilb_number: str = Field("", max_length=30)
+    notes: str = Field("", max_length=500)
+    group_id: UUID | None = None
+    accept_document_problems: bool = False
+
+
+class CrossingOut(Schema):
+    id: UUID
+    traveller_id: UUID
+    document_id: UUID
+    post: str
+    entry_point: str
+    direction: str
+    purpose: str
+    crossed_at: datetime
+    document_problems: list[str]
+    outbound_id: UUID | None
+
+
+def _crossing_out(c: Crossing) -> CrossingOut:
+    return CrossingOut(
+        id=c.pk,
+        traveller_id=c.traveller_id,
+        document_id=c.document_id,
+        post=c.post_id,
+        entry_point=c.entry_point.code,
+        direction=c.direction,
+        purpose=c.purpose,
+        crossed_at=c.crossed_at,
+        document_problems=list(c.document_problems),
+        outbound_id=c.outbound_id,
+    )
+
+
+@router.post("/crossings", response={201: CrossingOut}, summary="Register a crossing")
+def crossing_register(request: HttpRequest, payload: CrossingIn) -> tuple[int, CrossingOut]:
+    actor = signed_in_user(request)
+    crossing = services.crossing_register(
+        actor=actor,
+        traveller=services.TravellerData(**payload.traveller.dict()),
+        document=services.DocumentData(
+            **{**payload.document.dict(), "mrz_errors": tuple(payload.document.mrz_errors)}
+        ),
+        crossing=services.CrossingData(
+            direction=payload.direction,
+            purpose=payload.purpose,
+            entry_point_code=payload.entry_point,
+            destination=payload.destination,
+            employer_name=payload.employer_name,
+            recruiter_name=payload.recruiter_name,
+            placement_agency_licence=payload.placement_agency_licence,
+            goods_value_idr=payload.goods_value_idr,
+            kilb_number=payload.kilb_number,
+            notes=payload.notes,
+            group_id=payload.group_id,
+        ),
+        crossing_id=payload.id,
+        accept_document_problems=payload.accept_document_problems,
+    )
+    return 201, _crossing_out(crossing)
+
+
+@router.get("/crossings/today", response=list[CrossingOut], summary="Today's crossings at my post")
+def crossings_today(
+    request: HttpRequest, direction: str = "", kind: str = "", q: str = ""
+) -> list[CrossingOut]:
+    rows = selectors.crossings_of_day(
+        user=signed_in_user(request), direction=direction, kind=kind, search=q
+    )
+    return [_crossing_out(c) for c in rows[:500]]
+
+
+class MrzIn(Schema):
+    lines: list[str] = Field(min_length=1, max_length=3)
+
+
+@router.post("/mrz", summary="Read an MRZ (no record is written)")
+def mrz_read(request: HttpRequest, payload: MrzIn) -> dict[str, Any]:
+    signed_in_user(request)
+    try:
+        return parse_mrz(payload.lines).as_dict()
+    except MrzFormatError as exc:
+        raise ValidationFailed(
+            exc.message, field_errors={"lines": exc.message}, code=f"mrz_{exc.code}"
+        ) from exc
+
+
+class VisitIn(Schema):
+    full_name: str = Field(max_length=150)
+    origin_village: str = Field(max_length=100)
+    id_number: str = Field("", max_length=30)
+
+
+class VisitOut(Schema):
+    id: UUID
+    visit_number: str
+    full_name: str
+    origin_village: str
+    checked_in_at: datetime
+    checked_out_at: datetime | None
+
+
+def _visit_out(v: MarketVisit) -> VisitOut:
+    return VisitOut(
+        id=v.pk,
+        visit_number=v.visit_number,
+        full_name=v.full_name,
+        origin_village=v.origin_village,
+        checked_in_at=v.checked_in_at,
+        checked_out_at=v.checked_out_at,
+    )
+
+
+@router.post("/market/visits", response={201: VisitOut}, summary="Check a market visitor in")
+def market_check_in(request: HttpRequest, payload: VisitIn) -> tuple[int, VisitOut]:
+    visit = services.market_visit_register(actor=signed_in_user(request), **payload.dict())
+    return 201, _visit_out(visit)
+
+
+@router.post("/market/visits/{number}/checkout", response=VisitOut, summary="Check out by slip")
+def market_check_out(request: HttpRequest, number: str) -> VisitOut:
+    return _visit_out(
+        services.market_visit_checkout(actor=signed_in_user(request), visit_number=number)
+    )
+
+
+@router.get("/market/open", response=list[VisitOut], summary="Visitors not checked out today")
+def market_open(request: HttpRequest) -> list[VisitOut]:
+    return [_visit_out(v) for v in selectors.market_visits_open(user=signed_in_user(request))]

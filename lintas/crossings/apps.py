@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CrossingsConfig(AppConfig):
+    name = "lintas.crossings"
+    label = "crossings"
+    verbose_name = "Crossings"

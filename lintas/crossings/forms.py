@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lintas.crossings.models import Direction, DocumentKind, Purpose, Sex
+from lintas.crossings.services import CrossingData, DocumentData, TravellerData
+from lintas.places.models import EntryPoint, Post
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CrossingForm(forms.Form):
+    crossing_id = forms.UUIDField(widget=forms.HiddenInput)
+    mrz_format = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
+    mrz_errors = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect
+    )
+    entry_point = forms.ChoiceField(label=_("Entry point"))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    number = forms.CharField(label=_("Document number"), max_length=30)
+    issuing_state = forms.CharField(label=_("Issuing state"), max_length=3, initial="IDN")
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)
+    issued_on = forms.DateField(label=_("Issued on (PLB)"), required=False, widget=DATE)
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_names = forms.CharField(label=_("Given names"), max_length=150, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNSPECIFIED)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE)
+    nationality = forms.CharField(label=_("Nationality"), max_length=3, initial="IDN")
+    residence_district = forms.CharField(
+        label=_("District of residence (code)"),
+        max_length=8,
+        required=False,
+        help_text=_("Needed for border-pass holders, e.g. 53.04.02"),
+    )
+    destination = forms.CharField(label=_("Destination"), max_length=150, required=False)
+    employer_name = forms.CharField(label=_("Employer"), max_length=150, required=False)
+    recruiter_name = forms.CharField(label=_("Recruiter"), max_length=150, required=False)
+    placement_agency_licence = forms.CharField(
+        label=_("Placement agency licence"), max_length=60, required=False
+    )
+    goods_value_idr = forms.IntegerField(
+        label=_("Goods value (IDR, KILB)"), min_value=0, max_value=10**12, required=False
+    )
+    kilb_number = forms.CharField(label=_("KILB card"), max_length=30, required=False)
+    accept_document_problems = forms.BooleanField(
+        label=_("I checked the document by hand: the data above is right"), required=False
+    )
+
+    def __init__(self, *args: Any, post: Post, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["entry_point"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (e.code, e.name) for e in EntryPoint.objects.filter(post=post).order_by("position")
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "traveller": TravellerData(
+                surname=d["surname"],
+                given_names=d["given_names"],
+                sex=d["sex"],
+                birth_date=d["birth_date"],
+                nationality=d["nationality"],
+                residence_district_code=d["residence_district"].strip(),
+            ),
+            "document": DocumentData(
+                kind=d["kind"],
+                number=d["number"],
+                issuing_state=d["issuing_state"],
+                expiry_date=d["expiry_date"],
+                issued_on=d["issued_on"],
+                mrz_format=d["mrz_format"],
+                mrz_errors=tuple(e for e in d["mrz_errors"].split(",") if e),
+            ),
+            "crossing": CrossingData(
+                direction=d["direction"],
+                purpose=d["purpose"],
+                entry_point_code=d["entry_point"],
+                destination=d["destination"],
+                employer_name=d["employer_name"],
+                recruiter_name=d["recruiter_name"],
+                placement_agency_licence=d["placement_agency_licence"],
+                goods_value_idr=d["goods_value_idr"],
+                kilb_number=d["kilb_number"],
+            ),
+            "crossing_id": d["crossing_id"],
+            "accept_document_problems": d["accept_document_problems"],
+        }
+
+
+class MarketVisitForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    origin_village = forms.CharField(label=_("Village of origin"), max_length=100)
+    id_number = forms.CharField(label=_("ID number (if any)"), max_length=30, required=False)
+
+
+class CheckoutForm(forms.Form):
+    visit_number = forms.CharField(label=_("Scan or type the slip number"), max_length=40)

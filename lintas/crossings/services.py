@@ -1,0 +1,505 @@
+"""Registering crossings and market-day visits at the desk."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
+from lintas.audit.services import record_change
+from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lintas.common.text import clean_text
+from lintas.crossings import rules
+from lintas.crossings.desk import mrz_error_field
+from lintas.crossings.models import (
+    Crossing,
+    CrossingGroup,
+    Direction,
+    DocumentKind,
+    KilbCard,
+    MarketVisit,
+    PlbDestination,
+    PlbDistrict,
+    PlbDistrictStatus,
+    PostPlbPolicy,
+    Purpose,
+    Sex,
+    TravelDocument,
+    Traveller,
+)
+from lintas.places.models import District, EntryPoint, Post
+
+MRZ_CHECK_FAILED = _(
+    "Check failed: compare with the document, correct it, or confirm the data by hand below."
+)
+COUNTRY_CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DOCUMENT_NUMBER_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+@dataclass(frozen=True)
+class TravellerData:
+    surname: str
+    given_names: str = ""
+    sex: str = Sex.UNSPECIFIED
+    birth_date: date | None = None
+    nationality: str = "IDN"
+    residence_district_code: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    kind: str
+    number: str
+    issuing_state: str
+    expiry_date: date | None = None
+    issued_on: date | None = None
+    issuing_office: str = ""
+    mrz_format: str = ""
+    # Failed MRZ checks, by field ("birth_date check digit"); kept with the crossing.
+    mrz_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrossingData:
+    direction: str
+    purpose: str
+    entry_point_code: str
+    destination: str = ""
+    employer_name: str = ""
+    recruiter_name: str = ""
+    placement_agency_licence: str = ""
+    goods_value_idr: int | None = None
+    kilb_number: str = ""
+    notes: str = ""
+    crossed_at: datetime | None = None
+    group_id: uuid.UUID | None = None
+
+
+@dataclass
+class _Problems:
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, name: str, message: Any) -> None:
+        self.fields.setdefault(name, message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(_("Please correct the marked fields."), field_errors=self.fields)
+
+
+def _desk_post(actor: User) -> Post:
+    if not actor.can(Capability.REGISTER_CROSSING):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if actor.post is None:
+        raise PermissionDenied(_("Your account is not assigned to a post."))
+    return actor.post
+
+
+def _clean_code(value: str, *, name: str, problems: _Problems, allowed: set[str], size: int) -> str:
+    value = (value or "").strip().upper().replace("<", "")
+    if not value or len(value) > size or not set(value) <= allowed:
+        problems.add(name, _("Invalid code."))
+    return value
+
+
+def _clean_traveller(data: TravellerData, problems: _Problems) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, size in (("surname", 100), ("given_names", 150)):
+        try:
+            out[name] = clean_text(
+                getattr(data, name), field=name, max_length=size, required=name == "surname"
+            )
+        except ValidationFailed as exc:
+            for key, message in exc.field_errors.items():
+                problems.add(key, message)
+    if data.sex not in Sex.values:
+        problems.add("sex", _("Choose M, F or X."))
+    if data.birth_date is not None and data.birth_date > timezone.localdate():
+        problems.add("birth_date", _("A birth date cannot be in the future."))
+    out["sex"] = data.sex
+    out["birth_date"] = data.birth_date
+    out["nationality"] = _clean_code(
+        data.nationality, name="nationality", problems=problems, allowed=COUNTRY_CODE_CHARS, size=3
+    )
+    out["residence_district"] = None
+    if data.residence_district_code:
+        district = District.objects.filter(code=data.residence_district_code).first()
+        if district is None:
+            problems.add("residence_district", _("Unknown district."))
+        out["residence_district"] = district
+    return out
+
+
+def _check_document(
+    doc: DocumentData,
+    traveller: dict[str, Any],
+    *,
+    post: Post,
+    direction: str,
+    destination: str,
+    today: date,
+    problems: _Problems,
+) -> None:
+    if doc.kind not in DocumentKind.values:
+        problems.add("kind", _("Unknown document kind."))
+        return
+    if doc.expiry_date is not None and doc.expiry_date < today and doc.kind != DocumentKind.PLB:
+        problems.add("expiry_date", rules.PROBLEM_MESSAGES["document_expired"])
+    codes: list[tuple[str, str]] = []
+    if doc.kind == DocumentKind.KTP:
+        codes += [
+            ("number", c)
+            for c in rules.nik_problems(
+                doc.number,
+                birth_date=traveller["birth_date"],
+                sex=traveller["sex"],
+                district_exists=lambda code: District.objects.filter(code=code).exists(),
+            )
+        ]
+    if doc.kind == DocumentKind.PLB:
+        codes += [
+            ("expiry_date", c)
+            for c in rules.plb_validity_problems(
+                issued_on=doc.issued_on, expiry_date=doc.expiry_date, on=today
+            )
+        ]
+        codes += [(f, c) for f, c in _plb_holder_problems(traveller, post, direction, destination)]
+    for name, code in codes:
+        problems.add(name, rules.PROBLEM_MESSAGES[code])
+
+
+def _plb_holder_problems(
+    traveller: dict[str, Any], post: Post, direction: str, destination: str
+) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    policy = PostPlbPolicy.objects.filter(post=post).first()
+    if policy is not None and not policy.accepts_plb:
+        out.append(("kind", "plb_post_refuses"))
+    if traveller["nationality"] == "IDN":
+        district = traveller["residence_district"]
+        if district is None:
+            out.append(("residence_district", "plb_residence_missing"))
+        else:
+            status = (
+                PlbDistrict.objects.filter(district=district)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status == PlbDistrictStatus.PENDING:
+                out.append(("residence_district", "plb_district_pending"))
+            elif status != PlbDistrictStatus.ELIGIBLE:
+                out.append(("residence_district", "plb_district_not_eligible"))
+        if (
+            direction == Direction.OUTBOUND
+            and not PlbDestination.objects.filter(name__iexact=destination.strip()).exists()
+        ):
+            out.append(("destination", "plb_destination"))
+    return out
+
+
+def _document_for(
+    doc: DocumentData, traveller_fields: dict[str, Any], actor: User
+) -> TravelDocument:
+    """The document already known by its number, or a new one with a new traveller."""
+    existing = (
+        TravelDocument.objects.select_related("traveller")
+        .filter(kind=doc.kind, issuing_state=doc.issuing_state, number=doc.number)
+        .first()
+    )
+    if existing is not None:
+        _refresh_document(existing, doc, actor)
+        return existing
+    traveller = Traveller.objects.create(created_by=actor, **traveller_fields)
+    record_change(
+        actor=actor,
+        action="traveller.create",
+        instance=traveller,
+        changed=[
+            "surname",
+            "given_names",
+            "sex",
+            "birth_date",
+            "nationality",
+            "residence_district_id",
+        ],
+    )
+    document = TravelDocument.objects.create(
+        traveller=traveller,
+        kind=doc.kind,
+        number=doc.number,
+        issuing_state=doc.issuing_state,
+        expiry_date=doc.expiry_date,
+        issued_on=doc.issued_on,
+        issuing_office=doc.issuing_office[:100],
+        mrz_format=doc.mrz_format,
+        created_by=actor,
+    )
+    record_change(
+        actor=actor,
+        action="document.create",
+        instance=document,
+        changed=["traveller_id", "kind", "number", "issuing_state", "expiry_date"],
+    )
+    return document
+
+
+def _refresh_document(document: TravelDocument, doc: DocumentData, actor: User) -> None:
+    changed = []
+    for name in ("expiry_date", "issued_on"):
+        value = getattr(doc, name)
+        if value is not None and value != getattr(document, name):
+            setattr(document, name, value)
+            changed.append(name)
+    if changed:
+        document.updated_at = timezone.now()
+        document.save(update_fields=[*changed, "updated_at"])
+        record_change(actor=actor, action="document.update", instance=document, changed=changed)
+
+
+def crossing_register(
+    *,
+    actor: User,
+    traveller: TravellerData,
+    document: DocumentData,
+    crossing: CrossingData,
+    crossing_id: uuid.UUID | None = None,
+    accept_document_problems: bool = False,
+) -> Crossing:
+    """Register one crossing at the actor's post.
+
+    Document rules (an expired document, a border pass outside its area or period, a NIK
+    that does not match) refuse the registration. Failed MRZ check digits refuse it too,
+    unless the officer confirms the data by hand (``accept_document_problems``); the
+    failures are then kept with the crossing. Sending the same ``crossing_id`` again
+    returns the crossing already saved and writes nothing.
+    """
+    post = _desk_post(actor)
+    if crossing_id is not None:
+        earlier = Crossing.objects.filter(pk=crossing_id).first()
+        if earlier is not None:
+            if earlier.created_by_id != actor.pk or earlier.post_id != post.pk:
+                raise Conflict(_("This crossing id is already used."))
+            return earlier
+    problems = _Problems()
+    tdata = _clean_traveller(traveller, problems)
+    number = _clean_code(
+        document.number, name="number", problems=problems, allowed=DOCUMENT_NUMBER_CHARS, size=30
+    )
+    state = _clean_code(
+        document.issuing_state,
+        name="issuing_state",
+        problems=problems,
+        allowed=COUNTRY_CODE_CHARS,
+        size=3,
+    )
+    doc = DocumentData(**{**document.__dict__, "number": number, "issuing_state": state})
+    if crossing.direction not in Direction.values:
+        problems.add("direction", _("Choose a direction."))
+    if crossing.purpose not in Purpose.values:
+        problems.add("purpose", _("Choose a purpose."))
+    entry_point = EntryPoint.objects.filter(post=post, code=crossing.entry_point_code).first()
+    if entry_point is None:
+        problems.add("entry_point", _("Choose an entry point of your post."))
+    texts = {}
+    for name, size in (
+        ("destination", 150),
+        ("employer_name", 150),
+        ("recruiter_name", 150),
+        ("placement_agency_licence", 60),
+        ("notes", 500),
+    ):
+        try:
+            texts[name] = clean_text(
+                getattr(crossing, name), field=name, max_length=size, required=False
+            )
+        except ValidationFailed as exc:
+            for key, message in exc.field_errors.items():
+                problems.add(key, message)
+    if crossing.goods_value_idr is not None and not 0 <= crossing.goods_value_idr <= 10**12:
+        problems.add("goods_value_idr", _("Enter an amount in rupiah."))
+    when = crossing.crossed_at or timezone.now()
+    if when > timezone.now() + timedelta(minutes=5):
+        problems.add("crossed_at", _("A crossing cannot be in the future."))
+    problems.raise_if_any()
+    _check_document(
+        doc,
+        tdata,
+        post=post,
+        direction=crossing.direction,
+        destination=texts["destination"],
+        today=timezone.localdate(when),
+        problems=problems,
+    )
+    if doc.mrz_errors and not accept_document_problems:
+        for error in doc.mrz_errors:
+            problems.add(mrz_error_field(error), MRZ_CHECK_FAILED)
+    problems.raise_if_any()
+    with transaction.atomic():
+        group = None
+        if crossing.group_id is not None:
+            group = CrossingGroup.objects.filter(pk=crossing.group_id, post=post).first()
+            if group is None:
+                raise ValidationFailed(
+                    _("Unknown group."), field_errors={"group": _("Unknown group.")}
+                )
+        travel_document = _document_for(doc, tdata, actor)
+        kilb = _kilb_for(crossing.kilb_number, travel_document) if crossing.kilb_number else None
+        outbound = None
+        if crossing.direction == Direction.INBOUND:
+            outbound = _open_outbound(travel_document.traveller_id)
+        saved = Crossing(
+            traveller_id=travel_document.traveller_id,
+            document=travel_document,
+            post=post,
+            entry_point=entry_point,
+            direction=crossing.direction,
+            crossed_at=when,
+            purpose=crossing.purpose,
+            group=group,
+            goods_value_idr=crossing.goods_value_idr,
+            kilb=kilb,
+            outbound=outbound,
+            document_problems=list(doc.mrz_errors),
+            created_by=actor,
+            **texts,
+        )
+        if crossing_id is not None:
+            saved.id = crossing_id
+        saved.save(force_insert=True)
+        record_change(
+            actor=actor,
+            action="crossing.register",
+            instance=saved,
+            changed=[
+                "traveller_id",
+                "document_id",
+                "post_id",
+                "direction",
+                "purpose",
+                "crossed_at",
+                "document_problems",
+            ],
+        )
+    return saved
+
+
+def _kilb_for(number: str, document: TravelDocument) -> KilbCard:
+    card = KilbCard.objects.filter(number=number.strip().upper()).first()
+    if card is None or card.holder_id != document.traveller_id:
+        raise ValidationFailed(
+            _("Please correct the marked fields."),
+            field_errors={"kilb_number": _("No KILB card with this number for this traveller.")},
+        )
+    return card
+
+
+def _open_outbound(traveller_id: Any) -> Crossing | None:
+    last = (
+        Crossing.objects.filter(traveller_id=traveller_id, deleted_at__isnull=True)
+        .order_by("-crossed_at")
+        .only("id", "direction")
+        .first()
+    )
+    return last if last is not None and last.direction == Direction.OUTBOUND else None
+
+
+def crossing_group_create(*, actor: User, label: str) -> CrossingGroup:
+    """Open a group (a bus, a family) that the next registrations join."""
+    post = _desk_post(actor)
+    label = clean_text(label, field="label", max_length=100, required=False)
+    with transaction.atomic():
+        group = CrossingGroup.objects.create(post=post, label=label, created_by=actor)
+        record_change(
+            actor=actor,
+            action="crossing_group.create",
+            instance=group,
+            changed=["post_id", "label"],
+        )
+    return group
+
+
+# --- market day -------------------------------------------------------------------------
+
+
+def _market_post(actor: User) -> Post:
+    if not actor.can(Capability.REGISTER_MARKET_VISIT) or actor.post is None:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if not actor.post.has_border_market:
+        raise PermissionDenied(_("This post has no border market."))
+    return actor.post
+
+
+def market_visit_register(
+    *, actor: User, full_name: str, origin_village: str, id_number: str = ""
+) -> MarketVisit:
+    """Check a Timor-Leste resident in to the market area; returns the visit with its number."""
+    post = _market_post(actor)
+    problems = _Problems()
+    values = {}
+    given = {"full_name": full_name, "origin_village": origin_village, "id_number": id_number}
+    for name, size, required in (
+        ("full_name", 150, True),
+        ("origin_village", 100, True),
+        ("id_number", 30, False),
+    ):
+        try:
+            values[name] = clean_text(given[name], field=name, max_length=size, required=required)
+        except ValidationFailed as exc:
+            for key, message in exc.field_errors.items():
+                problems.add(key, message)
+    problems.raise_if_any()
+    now = timezone.now()
+    prefix = f"{post.code[:3].upper()}{timezone.localtime(now):%y%m%d}"
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                seq = MarketVisit.objects.filter(visit_number__startswith=prefix).count() + 1
+                visit = MarketVisit.objects.create(
+                    post=post,
+                    visit_number=f"{prefix}-{seq:04d}",
+                    checked_in_at=now,
+                    created_by=actor,
+                    **values,
+                )
+                record_change(
+                    actor=actor,
+                    action="market_visit.check_in",
+                    instance=visit,
+                    changed=["visit_number", "full_name", "origin_village", "id_number"],
+                )
+                return visit
+        except IntegrityError:
+            continue  # another desk took the number at the same moment
+    raise Conflict(_("Could not number the visit; try again."))
+
+
+def market_visit_checkout(*, actor: User, visit_number: str) -> MarketVisit:
+    """Check a visitor out by the number on their slip; a second check-out is refused."""
+    post = _market_post(actor)
+    number = (visit_number or "").strip().upper()[:20]
+    with transaction.atomic():
+        visit = (
+            MarketVisit.objects.select_for_update().filter(post=post, visit_number=number).first()
+        )
+        if visit is None:
+            raise NotFound(_("No visit with this number at this market."))
+        if visit.checked_out_at is not None:
+            raise Conflict(
+                _("This slip was already checked out at %(time)s.")
+                % {"time": timezone.localtime(visit.checked_out_at).strftime("%H:%M")}
+            )
+        visit.checked_out_at = timezone.now()
+        visit.checked_out_by = actor
+        visit.updated_at = visit.checked_out_at
+        visit.save(update_fields=["checked_out_at", "checked_out_by", "updated_at"])
+        record_change(
+            actor=actor, action="market_visit.check_out", instance=visit, changed=["checked_out_at"]
+        )
+    return visit

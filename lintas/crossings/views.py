@@ -1,0 +1,251 @@
+"""The registration desk, today's crossings, overstays, and the market-day desk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lintas.accounts.decorators import forbidden, requires, signed_in_user
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
+from lintas.common.errors import LintasError
+from lintas.common.forms import add_service_errors
+from lintas.common.ids import uuid7
+from lintas.crossings import selectors, services
+from lintas.crossings.desk import mrz_error_field, read_scan
+from lintas.crossings.forms import CheckoutForm, CrossingForm, MarketVisitForm
+from lintas.crossings.models import Direction, DocumentKind, MarketVisit, Purpose
+from lintas.crossings.services import MRZ_CHECK_FAILED
+
+SCAN_MAX = 1000
+DESK_MEMORY = "lintas_desk"  # direction, entry point and purpose stay between travellers
+
+SCAN_MESSAGES = {
+    "empty": gettext_lazy("Scan a document or type its number."),
+    "too_large": gettext_lazy("That is far longer than an MRZ: scan again."),
+    "line_count": gettext_lazy("An MRZ has two or three lines: scan again."),
+    "line_length": gettext_lazy("The MRZ lines have the wrong length: scan again or type by hand."),
+    "characters": gettext_lazy("The MRZ has characters that do not belong in it: scan again."),
+    "lowercase": gettext_lazy("An MRZ is in capitals only: scan again or type by hand."),
+    "unknown_number": gettext_lazy("No document with this number yet: fill in the form."),
+}
+
+
+def _desk_defaults(request: HttpRequest) -> dict[str, Any]:
+    remembered = request.session.get(DESK_MEMORY) or {}
+    return {
+        "direction": remembered.get("direction", Direction.OUTBOUND),
+        "entry_point": remembered.get("entry_point", ""),
+        "purpose": remembered.get("purpose", Purpose.FAMILY),
+        "kind": DocumentKind.PASSPORT,
+        "issuing_state": "IDN",
+        "nationality": "IDN",
+        "crossing_id": uuid7(),
+    }
+
+
+def mrz_problems(errors: tuple[str, ...]) -> dict[str, str]:
+    """Field name -> message for the MRZ checks that failed, shown before saving."""
+    return {mrz_error_field(error): str(MRZ_CHECK_FAILED) for error in errors}
+
+
+def _desk_page(
+    request: HttpRequest, user: User, form: CrossingForm, status: int = 200, scan_message: str = ""
+) -> HttpResponse:
+    has_mrz_problems = bool(form.data.get("mrz_errors") or form.initial.get("mrz_errors"))
+    return render(
+        request,
+        "crossings/desk.html",
+        {
+            "form": form,
+            "crossings": selectors.crossings_of_day(user=user)[:30],
+            "scan_message": scan_message,
+            "show_accept": has_mrz_problems,
+            "scan_max": SCAN_MAX,
+        },
+        status=status,
+    )
+
+
+@requires(Capability.REGISTER_CROSSING)
+@require_http_methods(["GET", "POST"])
+def desk(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.post is None:
+        return forbidden(request)
+    if request.method == "GET":
+        form = CrossingForm(initial=_desk_defaults(request), post=user.post)
+        return _desk_page(request, user, form)
+    form = CrossingForm(request.POST, post=user.post)
+    if form.is_valid():
+        try:
+            crossing = services.crossing_register(actor=user, **form.service_arguments())
+        except LintasError as error:
+            add_service_errors(form, error)
+        else:
+            d = form.cleaned_data
+            request.session[DESK_MEMORY] = {
+                "direction": d["direction"],
+                "entry_point": d["entry_point"],
+                "purpose": d["purpose"],
+            }
+            messages.success(
+                request,
+                _("Saved: %(name)s, %(direction)s.")
+                % {
+                    "name": crossing.traveller.full_name,
+                    "direction": crossing.get_direction_display(),
+                },
+            )
+            return redirect("crossings:desk")
+    return _desk_page(request, user, form, status=400)
+
+
+@requires(Capability.REGISTER_CROSSING)
+@require_POST
+def desk_scan(request: HttpRequest) -> HttpResponse:
+    """htmx: fill the desk form from a scanned MRZ or a known document number."""
+    user = signed_in_user(request)
+    if user.post is None:
+        return forbidden(request)
+    text = request.POST.get("scan", "")
+    if len(text) > SCAN_MAX:
+        outcome_initial: dict[str, Any] = {}
+        message = str(SCAN_MESSAGES["too_large"])
+        mrz_errors: tuple[str, ...] = ()
+    else:
+        outcome = read_scan(
+            text.replace("\x00", ""),
+            lookup=lambda number: selectors.document_lookup(user=user, number=number),
+        )
+        outcome_initial = outcome.initial
+        message = str(SCAN_MESSAGES.get(outcome.format_error, ""))
+        mrz_errors = outcome.mrz_errors
+    initial = {**_desk_defaults(request), **outcome_initial}
+    form = CrossingForm(initial=initial, post=user.post)
+    return render(
+        request,
+        "crossings/_desk_form.html",
+        {
+            "form": form,
+            "scan_message": message,
+            "show_accept": bool(mrz_errors),
+            "problems": mrz_problems(mrz_errors),
+            "scan_ok": not message and not mrz_errors,
+        },
+    )
+
+
+@requires(Capability.VIEW_POST_CROSSINGS)
+def crossings_today(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.post_id is None:
+        return forbidden(request)
+    direction = request.GET.get("direction", "")
+    kind = request.GET.get("kind", "")
+    search = request.GET.get("q", "").replace("\x00", "")
+    rows = selectors.crossings_of_day(user=user, direction=direction, kind=kind, search=search)
+    template = (
+        "crossings/_crossing_rows.html"
+        if request.headers.get("HX-Request")
+        else "crossings/today.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "crossings": rows[:300],
+            "direction": direction,
+            "kind": kind,
+            "q": search,
+            "directions": Direction.choices,
+            "kinds": DocumentKind.choices,
+        },
+    )
+
+
+@requires(Capability.VIEW_POST_CROSSINGS)
+def overstays(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.post_id is None:
+        return forbidden(request)
+    return render(request, "crossings/overstays.html", {"rows": selectors.plb_overstays(user=user)})
+
+
+# --- market day -------------------------------------------------------------------------
+
+
+def _market_page(request: HttpRequest, user: User, **forms: Any) -> HttpResponse:
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render(
+        request,
+        "crossings/market.html",
+        {
+            "visit_form": forms.get("visit_form") or MarketVisitForm(),
+            "checkout_form": forms.get("checkout_form") or CheckoutForm(),
+            "open_visits": selectors.market_visits_open(user=user),
+            "recent": selectors.market_visits_recent(user=user),
+            "weekly": selectors.market_weekly_counts(user=user),
+        },
+        status=status,
+    )
+
+
+@requires(Capability.REGISTER_MARKET_VISIT)
+@require_http_methods(["GET", "POST"])
+def market(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.post is None or not user.post.has_border_market:
+        return forbidden(request)
+    if request.method == "GET":
+        return _market_page(request, user)
+    form = MarketVisitForm(request.POST)
+    if form.is_valid():
+        try:
+            visit = services.market_visit_register(actor=user, **form.cleaned_data)
+        except LintasError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("crossings:market_slip", number=visit.visit_number)
+    return _market_page(request, user, visit_form=form)
+
+
+@requires(Capability.REGISTER_MARKET_VISIT)
+@require_POST
+def market_checkout(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if user.post is None or not user.post.has_border_market:
+        return forbidden(request)
+    form = CheckoutForm(request.POST)
+    if form.is_valid():
+        try:
+            visit = services.market_visit_checkout(
+                actor=user, visit_number=form.cleaned_data["visit_number"]
+            )
+        except LintasError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Checked out: %(number)s, %(name)s.")
+                % {"number": visit.visit_number, "name": visit.full_name},
+            )
+            return redirect("crossings:market")
+    return _market_page(request, user, checkout_form=form)
+
+
+@requires(Capability.REGISTER_MARKET_VISIT)
+def market_slip(request: HttpRequest, number: str) -> HttpResponse:
+    user = signed_in_user(request)
+    visit = MarketVisit.objects.filter(post_id=user.post_id, visit_number=number).first()
+    if visit is None:
+        return render(request, "404.html", status=404)
+    qr = segno.make(visit.visit_number, error="m").svg_inline(scale=6, border=2)
+    return render(request, "crossings/market_slip.html", {"visit": visit, "qr": qr})
