@@ -45,7 +45,7 @@ def test_audit_verify_cli_catches_tampering(node_env: dict[str, str]) -> None:
     intact = run(["audit", "verify"], node_env)
     assert intact.returncode == 0, intact.stderr
     [line] = intact.stdout.splitlines()
-    assert line.startswith("intact node=post-motaain entries=2 head=")
+    assert line.startswith("intact node=post-motaain entries=3 head=")
     assert len(line.rsplit("=", 1)[1]) == 64
 
     db = node_env["LINTAS_DATABASE_URL"].removeprefix("sqlite:///")

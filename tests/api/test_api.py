@@ -37,7 +37,7 @@ def test_me(officer: User, login_client: Callable[[User], Client]) -> None:
     assert data["username"] == officer.username
     assert data["role"] == Role.POST_OFFICER
     assert data["post_code"] == "motaain"
-    assert data["capabilities"] == ["view_reference"]
+    assert data["capabilities"] == ["register_crossing", "view_post_crossings", "view_reference"]
 
 
 def test_users_endpoint_follows_admin_scope(
