@@ -90,7 +90,7 @@ def test_scan_with_a_broken_check_digit_marks_the_field(desk_client: Client) -> 
         ("x" * 10_000, "jauh lebih panjang"),
         ("ZZ999999", "Belum ada dokumen"),
         (
-            "P<UTOЕRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            "P<UTO\u0415RIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
             "karakter",
         ),
     ],
