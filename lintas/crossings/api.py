@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from lintas.accounts.decorators import signed_in_user
 from lintas.common.errors import ValidationFailed
@@ -84,7 +85,7 @@ def _crossing_out(c: Crossing) -> CrossingOut:
 
 
 @router.post("/crossings", response={201: CrossingOut}, summary="Register a crossing")
-def crossing_register(request: HttpRequest, payload: CrossingIn) -> tuple[int, CrossingOut]:
+def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[CrossingOut]:
     actor = signed_in_user(request)
     crossing = services.crossing_register(
         actor=actor,
@@ -108,7 +109,7 @@ def crossing_register(request: HttpRequest, payload: CrossingIn) -> tuple[int, C
         crossing_id=payload.id,
         accept_document_problems=payload.accept_document_problems,
     )
-    return 201, _crossing_out(crossing)
+    return Status(201, _crossing_out(crossing))
 
 
 @router.get("/crossings/today", response=list[CrossingOut], summary="Today's crossings at my post")
@@ -163,9 +164,9 @@ def _visit_out(v: MarketVisit) -> VisitOut:
 
 
 @router.post("/market/visits", response={201: VisitOut}, summary="Check a market visitor in")
-def market_check_in(request: HttpRequest, payload: VisitIn) -> tuple[int, VisitOut]:
+def market_check_in(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
     visit = services.market_visit_register(actor=signed_in_user(request), **payload.dict())
-    return 201, _visit_out(visit)
+    return Status(201, _visit_out(visit))
 
 
 @router.post("/market/visits/{number}/checkout", response=VisitOut, summary="Check out by slip")

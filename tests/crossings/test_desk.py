@@ -184,7 +184,7 @@ def test_today_list_filters(
     assert "Seran" in rows
     assert "Bria" not in rows
     rows = client.get("/crossings/today/?direction=in", HTTP_HX_REQUEST="true").content.decode()
-    assert "Belum ada penyeberangan." in rows
+    assert "Belum ada perlintasan." in rows
 
 
 def test_today_list_shows_only_own_post(
