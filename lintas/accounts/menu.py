@@ -44,6 +44,18 @@ MENU: tuple[MenuItem, ...] = (
         _("Check Timor-Leste visitors in and out of the border market."),
     ),
     MenuItem(
+        Capability.ISSUE_KILB,
+        "crossings:kilb_issue",
+        _("KILB cards"),
+        _("Issue a KILB card to a border-pass holder, with a monthly goods allowance."),
+    ),
+    MenuItem(
+        Capability.MANAGE_BORDER_RULES,
+        "crossings:plb_rules",
+        _("Border-pass rules"),
+        _("Decide which districts may hold border passes; which posts accept them."),
+    ),
+    MenuItem(
         Capability.MANAGE_OWN_AGENCY_USERS,
         "accounts:user_list",
         _("Users"),

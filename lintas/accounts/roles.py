@@ -47,14 +47,17 @@ class Capability(StrEnum):
     REGISTER_CROSSING = "register_crossing"
     VIEW_POST_CROSSINGS = "view_post_crossings"
     REGISTER_MARKET_VISIT = "register_market_visit"
+    MANAGE_BORDER_RULES = "manage_border_rules"
+    ISSUE_KILB = "issue_kilb"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.POST_OFFICER: _EVERYONE | {Capability.REGISTER_CROSSING, Capability.VIEW_POST_CROSSINGS},
+    Role.POST_OFFICER: _EVERYONE
+    | {Capability.REGISTER_CROSSING, Capability.VIEW_POST_CROSSINGS, Capability.ISSUE_KILB},
     Role.MARKET_REGISTRAR: _EVERYONE | {Capability.REGISTER_MARKET_VISIT},
-    Role.SUPERVISOR: _EVERYONE | {Capability.VIEW_POST_CROSSINGS},
+    Role.SUPERVISOR: _EVERYONE | {Capability.VIEW_POST_CROSSINGS, Capability.ISSUE_KILB},
     Role.INVESTIGATOR: _EVERYONE,
     Role.CASE_WORKER: _EVERYONE,
     Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
@@ -67,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.MANAGE_AGENCIES,
         Capability.VIEW_AUDIT,
         Capability.VIEW_STUDY_FIGURES,
+        Capability.MANAGE_BORDER_RULES,
     },
 }
 

@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from lintas.accounts.decorators import signed_in_user
 from lintas.common.errors import ValidationFailed
-from lintas.crossings import selectors, services
+from lintas.crossings import kilb, selectors, services
 from lintas.crossings.models import Crossing, MarketVisit
 from lintas.crossings.mrz import MrzFormatError, parse_mrz
 
@@ -179,3 +180,35 @@ def market_check_out(request: HttpRequest, number: str) -> VisitOut:
 @router.get("/market/open", response=list[VisitOut], summary="Visitors not checked out today")
 def market_open(request: HttpRequest) -> list[VisitOut]:
     return [_visit_out(v) for v in selectors.market_visits_open(user=signed_in_user(request))]
+
+
+class KilbIn(Schema):
+    number: str = Field(max_length=30)
+    plb_number: str = Field(max_length=30)
+    monthly_limit_idr: int = Field(gt=0, le=10**10)
+    expiry_date: date
+
+
+class KilbOut(Schema):
+    id: UUID
+    number: str
+    holder_id: UUID
+    monthly_limit_idr: int
+    expiry_date: date
+    used_this_month_idr: int
+
+
+@router.post("/kilb", response={201: KilbOut}, summary="Issue a KILB card to a PLB holder")
+def kilb_issue(request: HttpRequest, payload: KilbIn) -> Status[KilbOut]:
+    card = kilb.kilb_card_issue(actor=signed_in_user(request), **payload.dict())
+    return Status(
+        201,
+        KilbOut(
+            id=card.pk,
+            number=card.number,
+            holder_id=card.holder_id,
+            monthly_limit_idr=card.monthly_limit_idr,
+            expiry_date=card.expiry_date,
+            used_this_month_idr=kilb.kilb_month_used(card=card, on=timezone.localdate()),
+        ),
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -59,7 +60,7 @@ class CrossingForm(forms.Form):
             (e.code, e.name) for e in EntryPoint.objects.filter(post=post).order_by("position")
         ]
 
-    def service_arguments(self) -> dict[str, Any]:
+    def service_arguments(self, *, group_id: str | None = None) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "traveller": TravellerData(
@@ -89,6 +90,7 @@ class CrossingForm(forms.Form):
                 placement_agency_licence=d["placement_agency_licence"],
                 goods_value_idr=d["goods_value_idr"],
                 kilb_number=d["kilb_number"],
+                group_id=uuid.UUID(group_id) if group_id else None,
             ),
             "crossing_id": d["crossing_id"],
             "accept_document_problems": d["accept_document_problems"],
@@ -101,6 +103,10 @@ class MarketVisitForm(forms.Form):
     )
     origin_village = forms.CharField(label=_("Village of origin"), max_length=100)
     id_number = forms.CharField(label=_("ID number (if any)"), max_length=30, required=False)
+
+
+class GroupForm(forms.Form):
+    label = forms.CharField(label=_("Group (bus, family)"), max_length=100, required=False)
 
 
 class CheckoutForm(forms.Form):

@@ -18,6 +18,7 @@ from lintas.common.errors import Conflict, NotFound, PermissionDenied, Validatio
 from lintas.common.text import clean_text
 from lintas.crossings import rules
 from lintas.crossings.desk import mrz_error_field
+from lintas.crossings.kilb import kilb_allowance_problem
 from lintas.crossings.models import (
     Crossing,
     CrossingGroup,
@@ -350,7 +351,14 @@ def crossing_register(
                     _("Unknown group."), field_errors={"group": _("Unknown group.")}
                 )
         travel_document = _document_for(doc, tdata, actor)
-        kilb = _kilb_for(crossing.kilb_number, travel_document) if crossing.kilb_number else None
+        kilb = None
+        if crossing.kilb_number:
+            kilb = _kilb_for(
+                crossing.kilb_number,
+                travel_document,
+                value=crossing.goods_value_idr or 0,
+                on=timezone.localdate(when),
+            )
         outbound = None
         if crossing.direction == Direction.INBOUND:
             outbound = _open_outbound(travel_document.traveller_id)
@@ -390,12 +398,17 @@ def crossing_register(
     return saved
 
 
-def _kilb_for(number: str, document: TravelDocument) -> KilbCard:
+def _kilb_for(number: str, document: TravelDocument, *, value: int, on: date) -> KilbCard:
     card = KilbCard.objects.filter(number=number.strip().upper()).first()
     if card is None or card.holder_id != document.traveller_id:
         raise ValidationFailed(
             _("Please correct the marked fields."),
             field_errors={"kilb_number": _("No KILB card with this number for this traveller.")},
+        )
+    problem = kilb_allowance_problem(card=card, value=value, on=on)
+    if problem:
+        raise ValidationFailed(
+            _("Please correct the marked fields."), field_errors={"goods_value_idr": problem}
         )
     return card
 

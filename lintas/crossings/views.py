@@ -20,8 +20,8 @@ from lintas.common.forms import add_service_errors
 from lintas.common.ids import uuid7
 from lintas.crossings import selectors, services
 from lintas.crossings.desk import mrz_error_field, read_scan
-from lintas.crossings.forms import CheckoutForm, CrossingForm, MarketVisitForm
-from lintas.crossings.models import Direction, DocumentKind, MarketVisit, Purpose
+from lintas.crossings.forms import CheckoutForm, CrossingForm, GroupForm, MarketVisitForm
+from lintas.crossings.models import Crossing, Direction, DocumentKind, MarketVisit, Purpose
 from lintas.crossings.services import MRZ_CHECK_FAILED
 
 SCAN_MAX = 1000
@@ -69,6 +69,8 @@ def _desk_page(
             "scan_message": scan_message,
             "show_accept": has_mrz_problems,
             "scan_max": SCAN_MAX,
+            "group": _open_group(request, user),
+            "group_form": GroupForm(),
         },
         status=status,
     )
@@ -86,12 +88,16 @@ def desk(request: HttpRequest) -> HttpResponse:
     form = CrossingForm(request.POST, post=user.post)
     if form.is_valid():
         try:
-            crossing = services.crossing_register(actor=user, **form.service_arguments())
+            group_id = (request.session.get(DESK_MEMORY) or {}).get("group_id")
+            crossing = services.crossing_register(
+                actor=user, **form.service_arguments(group_id=group_id)
+            )
         except LintasError as error:
             add_service_errors(form, error)
         else:
             d = form.cleaned_data
             request.session[DESK_MEMORY] = {
+                **(request.session.get(DESK_MEMORY) or {}),
                 "direction": d["direction"],
                 "entry_point": d["entry_point"],
                 "purpose": d["purpose"],
@@ -106,6 +112,40 @@ def desk(request: HttpRequest) -> HttpResponse:
             )
             return redirect("crossings:desk")
     return _desk_page(request, user, form, status=400)
+
+
+def _open_group(request: HttpRequest, user: User) -> dict[str, Any] | None:
+    remembered = request.session.get(DESK_MEMORY) or {}
+    group_id = remembered.get("group_id")
+    if not group_id:
+        return None
+    return {
+        "label": remembered.get("group_label", ""),
+        "count": Crossing.objects.filter(group_id=group_id).count(),
+    }
+
+
+@requires(Capability.REGISTER_CROSSING)
+@require_POST
+def desk_group(request: HttpRequest) -> HttpResponse:
+    """Start a group that the next registrations join, or end it."""
+    user = signed_in_user(request)
+    memory = dict(request.session.get(DESK_MEMORY) or {})
+    if request.POST.get("action") == "end":
+        memory.pop("group_id", None)
+        memory.pop("group_label", None)
+        request.session[DESK_MEMORY] = memory
+        return redirect("crossings:desk")
+    form = GroupForm(request.POST)
+    if form.is_valid():
+        try:
+            group = services.crossing_group_create(actor=user, label=form.cleaned_data["label"])
+        except LintasError as error:
+            messages.error(request, str(error.message))
+        else:
+            memory.update(group_id=str(group.pk), group_label=group.label)
+            request.session[DESK_MEMORY] = memory
+    return redirect("crossings:desk")
 
 
 @requires(Capability.REGISTER_CROSSING)

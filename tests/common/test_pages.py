@@ -16,9 +16,9 @@ LOCALE = Path(lintas.__file__).parent / "locale" / "id" / "LC_MESSAGES"
 pytestmark = pytest.mark.django_db
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (singular entries; flags kept out)."""
-    entries: dict[str, str] = {}
+def read_po(path: Path) -> dict[tuple[str, str], str]:
+    """(msgid, msgid_plural) -> msgstr (or msgstr[0]); fuzzy entries count as empty."""
+    entries: dict[tuple[str, str], str] = {}
     fuzzy = False
     current: dict[str, str] = {}
     key = ""
@@ -26,14 +26,15 @@ def read_po(path: Path) -> dict[str, str]:
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
             key, _, value = line.partition(" ")
             current[key] = ast.literal_eval(value)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line:
             if current.get("msgid"):
-                entries[current["msgid"]] = "" if fuzzy else current.get("msgstr", "")
+                text = current.get("msgstr", current.get("msgstr[0]", ""))
+                entries[(current["msgid"], current.get("msgid_plural", ""))] = "" if fuzzy else text
             current, key, fuzzy = {}, "", False
     return entries
 
@@ -41,11 +42,15 @@ def read_po(path: Path) -> dict[str, str]:
 def test_every_message_is_translated_and_compiled() -> None:
     po = read_po(LOCALE / "django.po")
     assert len(po) > 100
-    untranslated = [msgid for msgid, msgstr in po.items() if not msgstr]
+    untranslated = [ids for ids, msgstr in po.items() if not msgstr]
     assert untranslated == []
     with (LOCALE / "django.mo").open("rb") as handle:
         mo = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr in po.items() if mo.gettext(msgid) != msgstr]
+    stale = [
+        (msgid, plural)
+        for (msgid, plural), msgstr in po.items()
+        if (mo.ngettext(msgid, plural, 1) if plural else mo.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run `make messages`: django.mo is older than django.po"
 
 
