@@ -11,6 +11,7 @@ from lintas.accounts.api import router as accounts_router
 from lintas.common.errors import LintasError
 from lintas.crossings.api import router as crossings_router
 from lintas.places.api import router as places_router
+from lintas.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Lintas API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/accounts/", accounts_router, tags=["accounts"])
 api.add_router("/places/", places_router, tags=["places"])
 api.add_router("/", crossings_router, tags=["crossings"])
+api.add_router("/", screening_router, tags=["screening"])
 
 
 @api.exception_handler(LintasError)

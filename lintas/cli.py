@@ -1,7 +1,7 @@
 """The ``lintas`` command: Django's management commands under one name.
 
 ``lintas load-reference`` runs the ``load_reference`` command; dashes and underscores are
-the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``) need no
+the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``, ``lintas watchlist``) need no
 database or settings and run without starting Django.
 """
 
@@ -12,7 +12,10 @@ import os
 import sys
 
 # name -> module with ``main(argv) -> int``
-STANDALONE_TOOLS = {"mrz": "lintas.crossings.mrz_cli"}
+STANDALONE_TOOLS = {
+    "mrz": "lintas.crossings.mrz_cli",
+    "watchlist": "lintas.screening.watchlist_cli",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lintas.insights",
     "lintas.sync",
     "lintas.crossings",
+    "lintas.screening",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("insights/", include("lintas.insights.urls")),
     path("audit/", include("lintas.audit.urls")),
     path("crossings/", include("lintas.crossings.urls")),
+    path("screening/", include("lintas.screening.urls")),
     path("language/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -11,6 +11,7 @@ from lintas.crossings.reference import plb_reference_load
 from lintas.insights.services import study_figures_load
 from lintas.places.models import Post
 from lintas.places.services import reference_load
+from lintas.screening.services import ruleset_seed
 from tests.factories import PASSWORD, make_user
 
 
@@ -19,6 +20,7 @@ def _load_reference() -> None:
         reference_load()
         study_figures_load()
         plb_reference_load()
+        ruleset_seed()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from lintas.accounts.roles import Capability
 
 @dataclass(frozen=True)
 class MenuItem:
-    capability: Capability
+    capability: Capability | tuple[Capability, ...]
     url_name: str
     label: str | Promise
     description: str | Promise
@@ -42,6 +42,24 @@ MENU: tuple[MenuItem, ...] = (
         "crossings:market",
         _("Market day"),
         _("Check Timor-Leste visitors in and out of the border market."),
+    ),
+    MenuItem(
+        (Capability.VIEW_ALERTS, Capability.WATCH_SURVIVORS),
+        "screening:alerts",
+        _("Alerts"),
+        _("Screening alerts to acknowledge and close; second interviews."),
+    ),
+    MenuItem(
+        (Capability.MANAGE_WATCH_LISTS, Capability.WATCH_SURVIVORS),
+        "screening:watch_lists",
+        _("Watch lists"),
+        _("Missing persons, wanted suspects, known recruiters, survivors under watch."),
+    ),
+    MenuItem(
+        Capability.MANAGE_RULESETS,
+        "screening:rulesets",
+        _("Indicator rules"),
+        _("The trafficking indicators screening uses: versions, export and import."),
     ),
     MenuItem(
         Capability.ISSUE_KILB,
@@ -91,4 +109,9 @@ MENU: tuple[MenuItem, ...] = (
 def menu_for(user: User) -> list[MenuItem]:
     """The menu items ``user``'s role grants, in menu order."""
     caps = user.capabilities
-    return [item for item in MENU if item.capability in caps]
+    return [
+        item
+        for item in MENU
+        if (item.capability in caps if isinstance(item.capability, Capability)
+            else caps.intersection(item.capability))
+    ]

@@ -49,17 +49,35 @@ class Capability(StrEnum):
     REGISTER_MARKET_VISIT = "register_market_visit"
     MANAGE_BORDER_RULES = "manage_border_rules"
     ISSUE_KILB = "issue_kilb"
+    VIEW_ALERTS = "view_alerts"
+    HOLD_INTERVIEW = "hold_interview"
+    MANAGE_RULESETS = "manage_rulesets"
+    MANAGE_WATCH_LISTS = "manage_watch_lists"
+    WATCH_SURVIVORS = "watch_survivors"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.POST_OFFICER: _EVERYONE
-    | {Capability.REGISTER_CROSSING, Capability.VIEW_POST_CROSSINGS, Capability.ISSUE_KILB},
+    | {
+        Capability.REGISTER_CROSSING,
+        Capability.VIEW_POST_CROSSINGS,
+        Capability.ISSUE_KILB,
+        Capability.HOLD_INTERVIEW,
+    },
     Role.MARKET_REGISTRAR: _EVERYONE | {Capability.REGISTER_MARKET_VISIT},
-    Role.SUPERVISOR: _EVERYONE | {Capability.VIEW_POST_CROSSINGS, Capability.ISSUE_KILB},
-    Role.INVESTIGATOR: _EVERYONE,
-    Role.CASE_WORKER: _EVERYONE,
+    Role.SUPERVISOR: _EVERYONE
+    | {
+        Capability.VIEW_POST_CROSSINGS,
+        Capability.ISSUE_KILB,
+        Capability.VIEW_ALERTS,
+        Capability.HOLD_INTERVIEW,
+        Capability.MANAGE_WATCH_LISTS,
+    },
+    Role.INVESTIGATOR: _EVERYONE
+    | {Capability.VIEW_ALERTS, Capability.HOLD_INTERVIEW, Capability.MANAGE_WATCH_LISTS},
+    Role.CASE_WORKER: _EVERYONE | {Capability.WATCH_SURVIVORS},
     Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
     Role.ANALYST: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
     Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
@@ -71,6 +89,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_AUDIT,
         Capability.VIEW_STUDY_FIGURES,
         Capability.MANAGE_BORDER_RULES,
+        Capability.MANAGE_RULESETS,
     },
 }
 

@@ -52,6 +52,8 @@ class CrossingIn(Schema):
     placement_agency_licence: str = Field("", max_length=60)
     goods_value_idr: int | None = Field(None, ge=0, le=10**12)
     kilb_number: str = Field("", max_length=30)
+    sponsor_phone: str = Field("", max_length=25)
+    observations: list[str] = Field(default_factory=list, max_length=20)
     notes: str = Field("", max_length=500)
     group_id: UUID | None = None
     accept_document_problems: bool = False
@@ -106,6 +108,8 @@ def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[Cross
             kilb_number=payload.kilb_number,
             notes=payload.notes,
             group_id=payload.group_id,
+            sponsor_phone=payload.sponsor_phone,
+            observations=tuple(payload.observations),
         ),
         crossing_id=payload.id,
         accept_document_problems=payload.accept_document_problems,

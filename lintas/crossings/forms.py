@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lintas.crossings.models import Direction, DocumentKind, Purpose, Sex
 from lintas.crossings.services import CrossingData, DocumentData, TravellerData
 from lintas.places.models import EntryPoint, Post
+from lintas.screening.facts import OBSERVATIONS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,6 +49,13 @@ class CrossingForm(forms.Form):
         label=_("Goods value (IDR, KILB)"), min_value=0, max_value=10**12, required=False
     )
     kilb_number = forms.CharField(label=_("KILB card"), max_length=30, required=False)
+    sponsor_phone = forms.CharField(
+        label=_("Sponsor or recruiter phone"), max_length=25, required=False
+    )
+    observations = forms.MultipleChoiceField(
+        label=_("What you saw or heard"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(code, text) for code, text in OBSERVATIONS.items()],
+    )
     accept_document_problems = forms.BooleanField(
         label=_("I checked the document by hand: the data above is right"), required=False
     )
@@ -90,6 +98,8 @@ class CrossingForm(forms.Form):
                 placement_agency_licence=d["placement_agency_licence"],
                 goods_value_idr=d["goods_value_idr"],
                 kilb_number=d["kilb_number"],
+                sponsor_phone=d["sponsor_phone"],
+                observations=tuple(d["observations"]),
                 group_id=uuid.UUID(group_id) if group_id else None,
             ),
             "crossing_id": d["crossing_id"],

@@ -133,6 +133,9 @@ class Crossing(LintasModel):
         help_text=_("For an inbound crossing: the traveller's last outbound one"),
     )
     document_problems = models.JSONField(default=list, blank=True)
+    # What the officer saw or heard at the desk (codes from screening.facts.OBSERVATIONS).
+    observations = models.JSONField(default=list, blank=True)
+    sponsor_phone = models.CharField(max_length=16, blank=True)
     notes = models.CharField(max_length=500, blank=True)
 
     objects = LintasQuerySet.as_manager()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
@@ -152,3 +153,18 @@ def market_weekly_counts(*, user: User, weeks: int = 8) -> list[tuple[date, int]
         if week in weekly:
             weekly[week] += row["n"]
     return sorted(weekly.items(), reverse=True)
+
+
+def crossing_for_desk(*, user: User, crossing_id: UUID | str) -> Crossing:
+    """One crossing of the reader's post (desk roles) or any post (hub supervisors)."""
+    from lintas.common.errors import NotFound
+
+    if not (user.can(Capability.VIEW_POST_CROSSINGS) or user.can(Capability.REGISTER_CROSSING)):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    qs = Crossing.objects.select_related("traveller", "document", "screening")
+    if user.post_id is not None:
+        qs = qs.filter(post_id=user.post_id)
+    crossing = qs.filter(pk=crossing_id).first()
+    if crossing is None:
+        raise NotFound(_("No such crossing."))
+    return crossing

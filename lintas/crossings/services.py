@@ -15,6 +15,7 @@ from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.audit.services import record_change
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lintas.common.phones import phone_e164
 from lintas.common.text import clean_text
 from lintas.crossings import rules
 from lintas.crossings.desk import mrz_error_field
@@ -81,6 +82,8 @@ class CrossingData:
     notes: str = ""
     crossed_at: datetime | None = None
     group_id: uuid.UUID | None = None
+    observations: tuple[str, ...] = ()
+    sponsor_phone: str = ""
 
 
 @dataclass
@@ -325,6 +328,16 @@ def crossing_register(
                 problems.add(key, message)
     if crossing.goods_value_idr is not None and not 0 <= crossing.goods_value_idr <= 10**12:
         problems.add("goods_value_idr", _("Enter an amount in rupiah."))
+    from lintas.screening.facts import OBSERVATIONS
+
+    observations = sorted(set(crossing.observations))
+    if not set(observations) <= set(OBSERVATIONS):
+        problems.add("observations", _("Unknown observation."))
+    sponsor_phone = ""
+    if crossing.sponsor_phone.strip():
+        sponsor_phone = phone_e164(crossing.sponsor_phone) or ""
+        if not sponsor_phone:
+            problems.add("sponsor_phone", _("Not a phone number (+62..., 62... or 08...)."))
     when = crossing.crossed_at or timezone.now()
     if when > timezone.now() + timedelta(minutes=5):
         problems.add("crossed_at", _("A crossing cannot be in the future."))
@@ -375,6 +388,8 @@ def crossing_register(
             kilb=kilb,
             outbound=outbound,
             document_problems=list(doc.mrz_errors),
+            observations=observations,
+            sponsor_phone=sponsor_phone,
             created_by=actor,
             **texts,
         )
@@ -393,8 +408,13 @@ def crossing_register(
                 "purpose",
                 "crossed_at",
                 "document_problems",
+                "observations",
             ],
         )
+        # Every crossing is screened as it is saved, in the same transaction.
+        from lintas.screening.services import crossing_screen
+
+        crossing_screen(crossing=saved, actor=actor)
     return saved
 
 

@@ -25,6 +25,7 @@ from lintas.crossings.models import Crossing, Direction, DocumentKind, MarketVis
 from lintas.crossings.services import MRZ_CHECK_FAILED
 
 SCAN_MAX = 1000
+LAST_SAVED = "lintas_desk_last"
 DESK_MEMORY = "lintas_desk"  # direction, entry point and purpose stay between travellers
 
 SCAN_MESSAGES = {
@@ -70,6 +71,7 @@ def _desk_page(
             "show_accept": has_mrz_problems,
             "scan_max": SCAN_MAX,
             "group": _open_group(request, user),
+            "last": _last_screening(request, user),
             "group_form": GroupForm(),
         },
         status=status,
@@ -96,6 +98,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             d = form.cleaned_data
+            request.session[LAST_SAVED] = str(crossing.pk)
             request.session[DESK_MEMORY] = {
                 **(request.session.get(DESK_MEMORY) or {}),
                 "direction": d["direction"],
@@ -112,6 +115,18 @@ def desk(request: HttpRequest) -> HttpResponse:
             )
             return redirect("crossings:desk")
     return _desk_page(request, user, form, status=400)
+
+
+def _last_screening(request: HttpRequest, user: User) -> Any:
+    """The screening of the crossing this desk saved last, shown until the next save."""
+    last_id = request.session.get(LAST_SAVED)
+    if not last_id:
+        return None
+    return (
+        Crossing.objects.filter(pk=last_id, post_id=user.post_id)
+        .select_related("screening", "traveller")
+        .first()
+    )
 
 
 def _open_group(request: HttpRequest, user: User) -> dict[str, Any] | None:

@@ -73,12 +73,14 @@ def test_passport_crossing_is_registered_with_audit_and_outbox(
     assert crossing.traveller.full_name == "Yohanes Bria"
     after = counts()
     assert after[:3] == (before[0] + 1, before[1] + 1, before[2] + 1)
-    assert after[3] - before[3] == 3
-    assert after[4] - before[4] == 3
-    assert set(OutboxEvent.objects.order_by("-id").values_list("model", flat=True)[:3]) == {
+    # traveller, document, crossing and its screening result: audited and queued for sync
+    assert after[3] - before[3] == 4
+    assert after[4] - before[4] == 4
+    assert set(OutboxEvent.objects.order_by("-id").values_list("model", flat=True)[:4]) == {
         "crossings.crossing",
         "crossings.traveller",
         "crossings.traveldocument",
+        "screening.screeningresult",
     }
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from lintas.crossings.reference import plb_reference_load
 from lintas.insights.services import study_figures_load
 from lintas.places.services import reference_load
+from lintas.screening.services import ruleset_seed
 
 
 class Command(BaseCommand):
@@ -20,4 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {count} changed")
         for name, count in plb_reference_load().items():
             self.stdout.write(f"{name}: {count} added")
+        ruleset = ruleset_seed()
+        self.stdout.write(
+            f"indicator rule set: v{ruleset.version} loaded" if ruleset
+            else "indicator rule set: kept"
+        )
         self.stdout.write(self.style.SUCCESS("Reference data loaded."))

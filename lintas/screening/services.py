@@ -1,0 +1,348 @@
+"""Screening writes: rule sets, the screening of each crossing, alerts and interviews."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
+from lintas.audit.services import record_change
+from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lintas.common.text import clean_text
+from lintas.crossings.models import Crossing
+from lintas.screening import rules
+from lintas.screening.facts import crossing_facts
+from lintas.screening.models import (
+    LEVEL_ORDER,
+    Alert,
+    AlertAudience,
+    AlertKind,
+    AlertOutcome,
+    AlertStatus,
+    Level,
+    RuleSet,
+    RuleSetStatus,
+    ScreeningResult,
+    WatchListKind,
+)
+from lintas.screening.patterns import escort_pattern, sponsor_pattern
+from lintas.screening.watch import watch_hits
+
+SEED_RULESET = Path(__file__).resolve().parent / "data" / "indicators-v1.json"
+MAX_RULESET_BYTES = 512 * 1024
+
+
+def _require(actor: User | None, capability: Capability) -> None:
+    if actor is not None and not actor.can(capability):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# --- rule sets --------------------------------------------------------------------------
+
+
+def ruleset_active() -> RuleSet:
+    """The active rule set (one exists once reference data is loaded)."""
+    ruleset = RuleSet.objects.filter(status=RuleSetStatus.ACTIVE).order_by("-version").first()
+    if ruleset is None:
+        raise NotFound(_("No active indicator rule set: run lintas load-reference."))
+    return ruleset
+
+
+def ruleset_save(
+    *, actor: User | None, name: str, indicators: Any, note: str = "", activate: bool = True
+) -> RuleSet:
+    """Save a new version of the rules; the previous active version is retired.
+
+    A rule set that names a fact that does not exist, or is malformed, is refused whole.
+    """
+    _require(actor, Capability.MANAGE_RULESETS)
+    name = clean_text(name, field="name", max_length=100)
+    note = clean_text(note, field="note", max_length=300, required=False)
+    try:
+        checked = rules.validate_indicators(indicators)
+    except rules.RuleError as exc:
+        raise ValidationFailed(
+            _("The rule set was not saved: %(problem)s") % {"problem": str(exc)},
+            field_errors={"indicators": str(exc)},
+        ) from exc
+    with transaction.atomic():
+        latest = RuleSet.objects.select_for_update().order_by("-version").first()
+        version = (latest.version if latest else 0) + 1
+        if activate:
+            for old in RuleSet.objects.filter(status=RuleSetStatus.ACTIVE):
+                old.status = RuleSetStatus.RETIRED
+                old.updated_at = timezone.now()
+                old.save(update_fields=["status", "updated_at"])
+                record_change(
+                    actor=actor, action="ruleset.retire", instance=old, changed=["status"]
+                )
+        ruleset = RuleSet.objects.create(
+            version=version,
+            name=name,
+            note=note,
+            indicators=checked,
+            created_by=actor,
+            status=RuleSetStatus.ACTIVE if activate else RuleSetStatus.DRAFT,
+        )
+        record_change(
+            actor=actor,
+            action="ruleset.create",
+            instance=ruleset,
+            changed=["version", "name", "status", "indicators"],
+        )
+    return ruleset
+
+
+def ruleset_import(*, actor: User | None, text: str | bytes, activate: bool = True) -> RuleSet:
+    """Import a rule set exported as JSON ({"name", "note", "indicators"})."""
+    if len(text) > MAX_RULESET_BYTES:
+        raise ValidationFailed(_("The file is too large for a rule set."))
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(_("The file is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("A rule set file holds one object with name and indicators."))
+    return ruleset_save(
+        actor=actor,
+        name=str(data.get("name", "")),
+        indicators=data.get("indicators"),
+        note=str(data.get("note", "")),
+        activate=activate,
+    )
+
+
+def ruleset_export(ruleset: RuleSet) -> str:
+    return json.dumps(
+        {
+            "name": ruleset.name,
+            "version": ruleset.version,
+            "note": ruleset.note,
+            "indicators": ruleset.indicators,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def ruleset_seed() -> RuleSet | None:
+    """Load the shipped rule set when no rule set exists yet (part of load-reference)."""
+    if RuleSet.objects.exists():
+        return None
+    return ruleset_import(actor=None, text=SEED_RULESET.read_text(encoding="utf-8"))
+
+
+# --- screening a crossing ---------------------------------------------------------------
+
+
+def _max_level(*levels: str) -> str:
+    return max(levels, key=lambda lv: LEVEL_ORDER[Level(lv)])
+
+
+def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResult:
+    """Screen a crossing as it is saved: indicators, patterns and watch lists.
+
+    Must run inside the registration's transaction. Screening never refuses a crossing:
+    it gives a level, the reasons and a next step, and raises alerts for people to act on.
+    A survivor on the re-trafficking watch is never shown at the desk: only their case
+    worker gets a quiet alert.
+    """
+    ruleset = ruleset_active()
+    members = (
+        list(
+            Crossing.objects.filter(group_id=crossing.group_id)
+            .exclude(pk=crossing.pk)
+            .select_related("traveller")
+        )
+        if crossing.group_id
+        else []
+    )
+    facts = crossing_facts(crossing, group_members=members)
+    findings: list[dict[str, Any]] = [
+        f.as_dict() for f in rules.evaluate(ruleset.indicators, facts)
+    ]
+    findings += [h.as_dict() for h in escort_pattern(crossing, members)]
+    findings += [h.as_dict() for h in sponsor_pattern(crossing)]
+    traveller = crossing.traveller
+    hits = watch_hits(
+        full_name=traveller.full_name,
+        birth_date=traveller.birth_date,
+        sex=traveller.sex,
+        nationality=traveller.nationality,
+        today=timezone.localdate(crossing.crossed_at),
+    )
+    desk_hits = [h for h in hits if h.entry.watch_list.kind != WatchListKind.SURVIVOR]
+    for hit in desk_hits:
+        findings.append(
+            {
+                "id": f"WATCH-{hit.entry.watch_list.kind.upper()}",
+                "strength": "strong",
+                "text_id": f"Cocok dengan daftar pantauan: {hit.entry.watch_list.name} "
+                f"({hit.match.score:.2f}).",
+                "text_en": f"Matches the watch list {hit.entry.watch_list.name} "
+                f"({hit.match.score:.2f}).",
+                "params": {
+                    "entry_id": str(hit.entry.pk),
+                    "score": round(hit.match.score, 3),
+                    "reasons": [r.code for r in hit.match.reasons],
+                },
+            }
+        )
+    level = rules.level_of([f["strength"] for f in findings])
+    result = ScreeningResult.objects.create(
+        crossing=crossing,
+        ruleset_version=ruleset.version,
+        level=level,
+        reasons=findings,
+        next_step=rules.NEXT_STEP[level],
+        created_by=actor,
+    )
+    record_change(
+        actor=actor,
+        action="screening.result",
+        instance=result,
+        changed=["crossing_id", "level", "reasons", "next_step"],
+    )
+    if LEVEL_ORDER[Level(level)] >= LEVEL_ORDER[Level.MEDIUM]:
+        kind = (
+            AlertKind.WATCH_LIST
+            if desk_hits
+            else (
+                AlertKind.PATTERN
+                if any(f["id"].startswith("PATTERN") for f in findings)
+                else AlertKind.INDICATORS
+            )
+        )
+        _alert_create(
+            actor=actor,
+            kind=kind,
+            audience=AlertAudience.POST,
+            level=level,
+            crossing=crossing,
+            summary={"reasons": findings, "next_step": rules.NEXT_STEP[level]},
+            watch_entry=desk_hits[0].entry if desk_hits else None,
+        )
+    for hit in hits:
+        if hit.entry.watch_list.kind == WatchListKind.SURVIVOR and hit.entry.case_worker_id:
+            _alert_create(
+                actor=actor,
+                kind=AlertKind.WATCH_LIST,
+                audience=AlertAudience.CASE_WORKER,
+                level=Level.HIGH,
+                crossing=crossing,
+                watch_entry=hit.entry,
+                recipient=hit.entry.case_worker,
+                summary={
+                    "score": round(hit.match.score, 3),
+                    "reasons": [r.code for r in hit.match.reasons],
+                },
+            )
+    return result
+
+
+def _alert_create(
+    *,
+    actor: User | None,
+    kind: str,
+    audience: str,
+    level: str,
+    crossing: Crossing | None,
+    summary: dict[str, Any],
+    watch_entry: Any = None,
+    recipient: User | None = None,
+) -> Alert:
+    alert = Alert.objects.create(
+        kind=kind,
+        audience=audience,
+        level=level,
+        crossing=crossing,
+        post_id=crossing.post_id if crossing else None,
+        watch_entry=watch_entry,
+        recipient=recipient,
+        summary=summary,
+        created_by=actor,
+    )
+    record_change(
+        actor=actor,
+        action="alert.create",
+        instance=alert,
+        changed=["kind", "audience", "level", "crossing_id", "recipient_id"],
+        urgent=True,
+    )
+    return alert
+
+
+# --- alerts -----------------------------------------------------------------------------
+
+
+def alert_acknowledge(*, actor: User, alert_id: Any) -> Alert:
+    """Take an open alert: the acknowledgement says someone is acting on it."""
+    from lintas.screening.selectors import alerts_visible
+
+    with transaction.atomic():
+        alert = alerts_visible(user=actor).select_for_update().filter(pk=alert_id).first()
+        if alert is None:
+            raise NotFound(_("No such alert."))
+        if alert.status != AlertStatus.OPEN:
+            raise Conflict(_("This alert was already acknowledged."))
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_by = actor
+        alert.acknowledged_at = timezone.now()
+        alert.version += 1
+        alert.updated_at = alert.acknowledged_at
+        alert.save(
+            update_fields=["status", "acknowledged_by", "acknowledged_at", "version", "updated_at"]
+        )
+        record_change(
+            actor=actor,
+            action="alert.acknowledge",
+            instance=alert,
+            changed=["status", "acknowledged_by_id"],
+        )
+    return alert
+
+
+def alert_close(*, actor: User, alert_id: Any, outcome: str, note: str) -> Alert:
+    """Close an alert with its outcome (a referral, a false match, no concern)."""
+    from lintas.screening.selectors import alerts_visible
+
+    with transaction.atomic():
+        alert = alerts_visible(user=actor).select_for_update().filter(pk=alert_id).first()
+        if alert is None:
+            raise NotFound(_("No such alert."))
+        return alert_close_locked(actor=actor, alert=alert, outcome=outcome, note=note)
+
+
+def alert_close_locked(*, actor: User, alert: Alert, outcome: str, note: str) -> Alert:
+    """Close ``alert``, already locked and checked by the caller (the interview closes it)."""
+    if outcome not in AlertOutcome.values:
+        raise ValidationFailed(
+            _("Invalid input."), field_errors={"outcome": _("Choose an outcome.")}
+        )
+    needs_note = outcome in (AlertOutcome.NO_CONCERN, AlertOutcome.FALSE_MATCH)
+    note = clean_text(note, field="note", max_length=500, required=needs_note)
+    if alert.status == AlertStatus.CLOSED:
+        raise Conflict(_("This alert is already closed."))
+    now = timezone.now()
+    if alert.acknowledged_by_id is None:
+        alert.acknowledged_by = actor
+        alert.acknowledged_at = now
+    alert.status = AlertStatus.CLOSED
+    alert.outcome = outcome
+    alert.outcome_note = note
+    alert.version += 1
+    alert.updated_at = now
+    alert.save()
+    record_change(
+        actor=actor,
+        action="alert.close",
+        instance=alert,
+        changed=["status", "outcome", "outcome_note"],
+    )
+    return alert
