@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 from lintas.common.dburl import database_from_url
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "lintas.sync",
     "lintas.crossings",
     "lintas.screening",
+    "lintas.cases",
 ]
 
 MIDDLEWARE = [
@@ -162,9 +164,12 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("LINTAS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-# Bahasa Indonesia first, English second (Tetum joins with the public pages).
+# Bahasa Indonesia first, English second; the public pages also in Tetum (Timor-Leste).
+LANG_INFO["tet"] = {"bidi": False, "code": "tet", "name": "Tetum", "name_local": "Tetun"}
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English"), ("tet", "Tetun")]
+# Staff pages offer these; the public portal offers all of LANGUAGES.
+STAFF_LANGUAGES = ["id", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "lintas_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,8 @@ def lintas(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "lintas_node": settings.LINTAS_NODE,
-        "lintas_languages": settings.LANGUAGES,
+        "lintas_languages": [
+            (code, name) for code, name in settings.LANGUAGES if code in settings.STAFF_LANGUAGES
+        ],
         "lintas_menu": menu_for(user) if isinstance(user, User) else [],
     }
