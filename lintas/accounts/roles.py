@@ -54,6 +54,11 @@ class Capability(StrEnum):
     MANAGE_RULESETS = "manage_rulesets"
     MANAGE_WATCH_LISTS = "manage_watch_lists"
     WATCH_SURVIVORS = "watch_survivors"
+    TRIAGE_TIPS = "triage_tips"
+    MANAGE_CASES = "manage_cases"
+    OVERRIDE_CONSENT = "override_consent"
+    EXPORT_IDENTIFIED = "export_identified"
+    EXPORT_DEIDENTIFIED = "export_deidentified"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
@@ -74,12 +79,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_ALERTS,
         Capability.HOLD_INTERVIEW,
         Capability.MANAGE_WATCH_LISTS,
+        Capability.TRIAGE_TIPS,
+        Capability.MANAGE_CASES,
+        Capability.OVERRIDE_CONSENT,
+        Capability.EXPORT_IDENTIFIED,
     },
     Role.INVESTIGATOR: _EVERYONE
-    | {Capability.VIEW_ALERTS, Capability.HOLD_INTERVIEW, Capability.MANAGE_WATCH_LISTS},
-    Role.CASE_WORKER: _EVERYONE | {Capability.WATCH_SURVIVORS},
+    | {
+        Capability.VIEW_ALERTS,
+        Capability.HOLD_INTERVIEW,
+        Capability.MANAGE_WATCH_LISTS,
+        Capability.TRIAGE_TIPS,
+        Capability.MANAGE_CASES,
+        Capability.EXPORT_IDENTIFIED,
+    },
+    Role.CASE_WORKER: _EVERYONE | {Capability.WATCH_SURVIVORS, Capability.MANAGE_CASES},
     Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
-    Role.ANALYST: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
+    Role.ANALYST: _EVERYONE | {Capability.VIEW_STUDY_FIGURES, Capability.EXPORT_DEIDENTIFIED},
     Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
     Role.SYSTEM_ADMIN: _EVERYONE
     | {

@@ -45,12 +45,15 @@ class Tip(LintasModel):
 
     channel = models.CharField(max_length=10, choices=TipChannel.choices)
     body = EncryptedTextField()
-    regency = models.ForeignKey(Regency, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
-    village = models.ForeignKey(Village, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Village, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     happened_on = models.DateField(null=True, blank=True)
     at_risk = models.CharField(max_length=8, choices=AtRisk.choices, default=AtRisk.UNKNOWN)
     contact = EncryptedTextField(blank=True)
@@ -60,12 +63,15 @@ class Tip(LintasModel):
     language = models.CharField(max_length=5, default="id")
     status = models.CharField(max_length=10, choices=TipStatus.choices, default=TipStatus.NEW)
     close_reason = models.CharField(max_length=300, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged")
-    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="tips")
-    crossing = models.ForeignKey("crossings.Crossing", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    case = models.ForeignKey(
+        "Case", null=True, blank=True, on_delete=models.PROTECT, related_name="tips"
+    )
+    crossing = models.ForeignKey(
+        "crossings.Crossing", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = LintasQuerySet.as_manager()
@@ -104,13 +110,14 @@ class Case(LintasModel):
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
     reason_for_closure = models.CharField(max_length=500, blank=True)
-    owner_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
-                                     related_name="owned_cases")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")
+    owner_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     summary = EncryptedTextField(blank=True)
-    regency = models.ForeignKey(Regency, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = LintasQuerySet.as_manager()
@@ -140,12 +147,15 @@ class CasePerson(LintasModel):
     gender = models.CharField(max_length=24, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     citizenship = models.CharField(max_length=3, blank=True)
-    residence_regency = models.ForeignKey(Regency, null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
-    residence_district = models.ForeignKey(District, null=True, blank=True,
-                                           on_delete=models.PROTECT, related_name="+")
-    traveller = models.ForeignKey("crossings.Traveller", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    residence_regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    residence_district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    traveller = models.ForeignKey(
+        "crossings.Traveller", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Victim context (vic_)
     trafficking_status = models.CharField(max_length=30, blank=True)
     age_when_trafficked = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -175,10 +185,12 @@ class CaseEvent(LintasModel):
     type = models.CharField(max_length=12, choices=EventType.choices)
     date = models.DateField(null=True, blank=True)
     country = models.CharField(max_length=3, blank=True)
-    regency = models.ForeignKey(Regency, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    regency = models.ForeignKey(
+        Regency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     city = models.CharField(max_length=100, blank=True)
     description = EncryptedTextField(blank=True)
 
@@ -201,10 +213,12 @@ class Consent(LintasModel):
 
     person = models.ForeignKey(CasePerson, on_delete=models.PROTECT, related_name="consents")
     kind = models.CharField(max_length=16, choices=ConsentKind.choices)
-    agency = models.ForeignKey("accounts.Agency", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    method = models.CharField(max_length=10, choices=[("written", _("Written")),
-                                                      ("verbal", _("Verbal, witnessed"))])
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(
+        max_length=10, choices=[("written", _("Written")), ("verbal", _("Verbal, witnessed"))]
+    )
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
@@ -224,25 +238,31 @@ class ReferralStatus(models.TextChoices):
 
 
 class Referral(LintasModel):
-    """A case referred to another agency: it sees the case only from here, and only what is covered."""
+    """A case referred to another agency, which sees it only from here, and only what is covered."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
-    from_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
-                                    related_name="referrals_out")
-    to_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
-                                  related_name="referrals_in")
-    status = models.CharField(max_length=10, choices=ReferralStatus.choices,
-                              default=ReferralStatus.PENDING)
+    from_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="referrals_out"
+    )
+    to_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="referrals_in"
+    )
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
     reason = models.CharField(max_length=30)
     details = EncryptedTextField(blank=True)
     covers_identity = models.BooleanField(default=False)
-    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    consent = models.ForeignKey(
+        Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     override_reason = models.CharField(max_length=500, blank=True)
-    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=500, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -287,8 +307,9 @@ class SupportService(LintasModel):
     person = models.ForeignKey(CasePerson, on_delete=models.PROTECT, related_name="services")
     type = models.CharField(max_length=14, choices=ServiceType.choices)
     provider = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=12, choices=ServiceStatus.choices,
-                              default=ServiceStatus.PLANNED)
+    status = models.CharField(
+        max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
+    )
     note = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -309,8 +330,9 @@ class FollowUp(LintasModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
     person = models.ForeignKey(CasePerson, on_delete=models.PROTECT, related_name="follow_ups")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=14, choices=FollowUpOutcome.choices, blank=True)

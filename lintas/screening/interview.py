@@ -153,4 +153,9 @@ def interview_record(
                 outcome=ALERT_OUTCOME[outcome],
                 note=note or str(_("Second interview held.")),
             )
+        if outcome != InterviewOutcome.NO_CONCERN:
+            # The referral lands in the one triage queue at the hub.
+            from lintas.cases.triage import tip_from_interview
+
+            tip_from_interview(actor=actor, interview=interview)
     return interview
