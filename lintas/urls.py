@@ -13,7 +13,9 @@ urlpatterns = [
     path("audit/", include("lintas.audit.urls")),
     path("crossings/", include("lintas.crossings.urls")),
     path("screening/", include("lintas.screening.urls")),
+    path("cases/", include("lintas.cases.urls")),
     path("language/", set_language, name="set_language"),
+    path("", include("lintas.sync.urls")),
     path("api/", api.urls),
 ]
 

@@ -62,6 +62,30 @@ MENU: tuple[MenuItem, ...] = (
         _("The trafficking indicators screening uses: versions, export and import."),
     ),
     MenuItem(
+        Capability.TRIAGE_TIPS,
+        "cases:tip_queue",
+        _("Tips"),
+        _("Reports from the public, SMS, desks and outreach: verify, merge, open a case."),
+    ),
+    MenuItem(
+        Capability.MANAGE_CASES,
+        "cases:case_list",
+        _("Cases"),
+        _("Your agency's cases and those referred to it: people, consent, referrals, support."),
+    ),
+    MenuItem(
+        Capability.MANAGE_CASES,
+        "cases:referral_inbox",
+        _("Referrals"),
+        _("Cases other agencies referred to yours: accept or decline."),
+    ),
+    MenuItem(
+        Capability.MANAGE_CASES,
+        "cases:follow_ups",
+        _("Follow-ups"),
+        _("Survivor follow-up visits due and overdue, so nobody is recruited again."),
+    ),
+    MenuItem(
         Capability.ISSUE_KILB,
         "crossings:kilb_issue",
         _("KILB cards"),
