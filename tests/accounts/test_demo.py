@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from lintas.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from lintas.accounts.models import Agency, User
 from lintas.accounts.roles import Role
+from lintas.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,14 @@ def test_seed_demo_creates_one_user_per_role(
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert Agency.objects.count() == 13
-    assert sorted(User.objects.values_list("role", flat=True)) == sorted(Role.values)
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     for username, *_ in DEMO_USERS:
         assert username in out
     assert "Petugas pos" in out
+    users, cases = User.objects.count(), Case.objects.count()
+    assert cases >= 3
     call_command("seed_demo")
-    assert User.objects.count() == len(Role.values)
+    assert (User.objects.count(), Case.objects.count()) == (users, cases)
     assert Agency.objects.count() == 13
     officer = User.objects.get(username="petugas.motaain")
     assert (officer.agency.code, officer.post_id) == ("imigrasi-atambua", "motaain")

@@ -23,6 +23,10 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: lintas load-reference")
         translation.activate("id")
         logins = demo_accounts_seed()
+        from lintas.cases.demo import demo_cases_seed
+
+        for name, count in demo_cases_seed().items():
+            self.stdout.write(f"demo {name}: {count}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         width = max(len(login.username) for login in logins)
         for login in logins:
