@@ -21,5 +21,6 @@ def test_demo_reporting_data_shows_the_states(reference: None) -> None:
         "pending", "accepted", "rejected"}
     today = timezone.localdate()
     assert FollowUp.objects.exclude(done_on=None).count() == 1
-    assert FollowUp.objects.filter(done_on=None, due_on__lt=today).count() == 2
+    assert FollowUp.objects.filter(done_on=None, due_on__lt=today).count() == 1
+    assert FollowUp.objects.filter(done_on=None, due_on__gte=today).count() == 2
     assert demo_cases_seed() == {"tips": 0, "cases": 0}
