@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from lintas.common.crypto import EncryptedTextField, encrypt_text
 from lintas.common.models import current_node
 from lintas.sync.models import OutboxEvent, OutboxOp
 
@@ -23,7 +24,11 @@ def record_payload(instance: models.Model) -> dict[str, Any]:
     for field in instance._meta.concrete_fields:
         if field.attname in EXCLUDED_FIELDS:
             continue
-        payload[field.attname] = _jsonable(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if isinstance(field, EncryptedTextField) and value:
+            # Victim identities travel and wait in the outbox encrypted, as they are stored.
+            value = encrypt_text(str(value))
+        payload[field.attname] = _jsonable(value)
     return payload
 
 
