@@ -15,7 +15,6 @@ urlpatterns = [
     path("screening/", include("lintas.screening.urls")),
     path("cases/", include("lintas.cases.urls")),
     path("language/", set_language, name="set_language"),
-    path("", include("lintas.sync.urls")),
     path("api/", api.urls),
 ]
 
