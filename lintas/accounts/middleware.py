@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils import translation
 
+from lintas.accounts.kept_forms import keep
 from lintas.accounts.models import User
 from lintas.accounts.services import session_end_record
 
@@ -64,7 +66,10 @@ class SessionTimeoutMiddleware:
             if reason:
                 logout(request)
                 session_end_record(user=user, reason=reason)
-                return _expired(request, reason)
+                back = request.path
+                if request.method == "POST" and not request.path.startswith("/api/"):
+                    back = keep(request)
+                return _expired(request, reason, back)
             if AUTH_AT not in session:
                 session[AUTH_AT] = auth_at
             if now - seen_at >= SEEN_RESOLUTION or SEEN_AT not in session:
@@ -76,14 +81,14 @@ def _int(value: object, default: int) -> int:
     return value if isinstance(value, int) else default
 
 
-def _expired(request: HttpRequest, reason: str) -> HttpResponse:
+def _expired(request: HttpRequest, reason: str, back: str) -> HttpResponse:
     kind = "idle" if reason == "session_idle_timeout" else "absolute"
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"code": "session_expired", "message": "Session expired", "fields": {}}, status=401
         )
     login = reverse("accounts:login")
-    return HttpResponseRedirect(f"{login}?expired={kind}&next={request.path}")
+    return HttpResponseRedirect(f"{login}?{urlencode({'expired': kind, 'next': back})}")
 
 
 def mark_session_start(request: HttpRequest) -> None:

@@ -224,3 +224,35 @@ def test_open_redirect_after_login_is_ignored(officer: User) -> None:
         LOGIN + "?next=https://example.org/", {"username": officer.username, "password": PASSWORD}
     )
     assert response["Location"] == "/"
+
+
+def test_form_typed_when_the_session_ran_out_is_kept(
+    user_factory: Callable[..., User], login_client: Callable[[User], Client]
+) -> None:
+    from lintas.accounts.middleware import SEEN_AT
+
+    worker = user_factory(Role.CASE_WORKER)
+    client = login_client(worker)
+    _age_session(client, auth_ago=3600, seen_ago=31 * 60)
+    response = client.post(
+        "/cases/00000000-0000-0000-0000-000000000000/person/",
+        {"first_name": "Yosefina", "second_name": "Tefa", "role": "victim",
+         "csrfmiddlewaretoken": "x"},
+        HTTP_REFERER="http://testserver/cases/",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?expired=idle&next=%2Fcases%2F"
+    stored = client.session["lintas_kept_form"]
+    assert stored.startswith("enc1:")
+    assert "Yosefina" not in stored
+    assert SEEN_AT not in client.session
+    signed_in = client.post("/accounts/login/?next=/cases/",
+                            {"username": worker.username, "password": PASSWORD,
+                             "next": "/cases/"})
+    assert signed_in["Location"] == "/cases/"
+    page = client.get("/cases/").content.decode()
+    assert "Yang Anda ketik sudah dikembalikan" in page
+    assert '"first_name": ["Yosefina"]' in page
+    assert "csrfmiddlewaretoken" not in page.split('id="kept-form"')[1].split("</script>")[0]
+    # Given back once only.
+    assert "kept-form" not in client.get("/cases/").content.decode()
