@@ -62,7 +62,7 @@ from .score import (
 __all__ = ["DEFAULT_BUDGET", "DEFAULT_COMMON_LIMIT", "Match", "NameIndex", "Row"]
 
 #: Candidates scored per query at most (5 to 15 microseconds each).
-DEFAULT_BUDGET: Final = 300
+DEFAULT_BUDGET: Final = 200
 #: Namesakes beyond which a match without a full birth date is not an alert.
 DEFAULT_COMMON_LIMIT: Final = 10
 #: Near keys tried per query token (closest first), and in pairs.

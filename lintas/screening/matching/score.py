@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from math import fsum
 from typing import Final, NamedTuple, Protocol
 
 from rapidfuzz.distance import OSA
@@ -95,6 +96,7 @@ _DATE_RULES: Final = {
 # _LOOSE is a sound-alike pair of short tokens (Poni/Funi): scored and counted like a
 # typo, reported as a phonetic variant.
 _EXACT, _SPELL, _PHON, _LOOSE, _TYPO, _INIT = range(6)
+_BEST_DATE: Final = _DATE_RULES["birth_date_exact"][0]
 _TOKEN_CODES: Final = {
     _SPELL: "spelling_variant",
     _PHON: "phonetic_variant",
@@ -228,7 +230,9 @@ def _token_similarity(a: str, b: str) -> tuple[float, int]:
         if shortest >= 6:
             return _PHONETIC, _PHON
         return _ONE_EDIT.get(shortest, _ONE_EDIT_LONG), _LOOSE
-    if shortest < 3 or max(len(a), len(b)) < 4:
+    if shortest < 3 or max(len(a), len(b)) < 4 or (a[0] != b[0] and ca[0] != cb[0]):
+        # Typos are not looked for in the first letter, which is seldom mistyped:
+        # this exit spares most pairs of different names the edit distances.
         return 0.0, _EXACT
     edits = _edits(a, b, ca, cb)
     if edits == 1:
@@ -283,6 +287,7 @@ class _NamePart(NamedTuple):
     firm: int
     matched_tokens: tuple[str, ...]
     unmatched: int
+    complete: bool
 
 
 class QueryScorer:
@@ -316,6 +321,7 @@ class QueryScorer:
                 sim, kind = token_similarity(qt, token)
                 if sim > 0.0:
                     row.append((sim, min(qt, token), max(qt, token), i, kind))
+            row.sort(reverse=True)
         return row
 
     def _align(self, etoks: Sequence[str]) -> tuple[float, list[tuple[int, int, int]]]:
@@ -323,50 +329,66 @@ class QueryScorer:
         nq, ne = len(self.tokens), len(etoks)
         if not nq or not ne:
             return 0.0, []
-        cells = [(*cell, j) for j, et in enumerate(etoks) for cell in self._row(et)]
-        if len(cells) > 1:
-            cells.sort(reverse=True)
-        used_q = used_e = 0
-        total = 0.0
-        matched: list[tuple[int, int, int]] = []
-        for sim, _, _, i, kind, j in cells:
-            if not (used_q >> i) & 1 and not (used_e >> j) & 1:
-                used_q |= 1 << i
-                used_e |= 1 << j
-                total += sim
-                matched.append((i, j, kind))
-        value = total / min(nq, ne) * (_COVER_BASE + (1 - _COVER_BASE) * len(matched) / max(nq, ne))
-        if (self.only_initials and nq <= ne) or (ne <= nq and all(len(t) == 1 for t in etoks)):
+        known = self.rows
+        rows = [known[et] if et in known else self._row(et) for et in etoks]
+        matched = [(row[0][3], j, row[0][4]) for j, row in enumerate(rows) if row]
+        sims = [row[0][0] for row in rows if row]
+        if len({i for i, _, _ in matched}) < len(matched):
+            # Two entry tokens want the same query token: greedy over all pairs.  When
+            # they do not, greedy would take each one's best, as above.
+            cells = sorted(((*cell, j) for j, row in enumerate(rows) for cell in row), reverse=True)
+            used_q = used_e = 0
+            matched, sims = [], []
+            for sim, _, _, i, kind, j in cells:
+                if not (used_q >> i) & 1 and not (used_e >> j) & 1:
+                    used_q |= 1 << i
+                    used_e |= 1 << j
+                    sims.append(sim)
+                    matched.append((i, j, kind))
+        # fsum does not depend on the order of the terms, so the score stays symmetric.
+        value = (
+            fsum(sims)
+            / min(nq, ne)
+            * (_COVER_BASE + (1 - _COVER_BASE) * len(matched) / max(nq, ne))
+        )
+        # An entry of initials only has one letter per token.
+        if (self.only_initials and nq <= ne) or (ne <= nq and sum(map(len, etoks)) == ne):
             value *= _ONLY_INITIALS
+        return value, matched
+
+    def _name(self, name: str, floor: float) -> _NamePart:
+        """The name part of a comparison, once per distinct entry name and query.
+
+        A name that cannot reach ``floor`` even with an exact birth date is kept
+        unfinished (only its upper bound ``value``), which is all the index needs.
+        """
+        part = self.names.get(name)
+        if part is not None and (part.complete or part.value + _BEST_DATE < floor):
+            return part
+        etoks = name.split()
+        value, matched = self._align(etoks)
+        if value + _BEST_DATE < floor:
+            part = self.names[name] = _NamePart(value, matched, 0, 0, (), 0, False)
+            return part
         if len(matched) > 1:
             matched.sort()
             if any(a[1] > b[1] for a, b in pairwise(matched)):
                 value -= _REORDER_PENALTY
-        return value, matched
-
-    def _name(self, name: str) -> _NamePart:
-        """The name part of a comparison, once per distinct entry name and query."""
-        part = self.names.get(name)
-        if part is None:
-            etoks = name.split()
-            value, matched = self._align(etoks)
-            # Initials never count as evidence, even when they agree exactly.  "Solid"
-            # tokens agree in spelling or sound, "firm" ones at least as a long typo.
-            named = [(i, j, k) for i, j, k in matched if k != _INIT and len(etoks[j]) > 1]
-            solid = sum(1 for *_, kind in named if kind <= _PHON)
-            firm = solid + sum(
-                1
-                for i, j, kind in named
-                if kind >= _LOOSE and min(len(self.tokens[i]), len(etoks[j])) >= 6
-            )
-            part = self.names[name] = _NamePart(
-                value,
-                matched,
-                solid,
-                firm,
-                tuple(etoks[j] for _, j, _ in named),
-                len(self.tokens) + len(etoks) - 2 * len(matched),
-            )
+        # Initials never count as evidence, even when they agree exactly.  "Solid"
+        # tokens agree in spelling or sound, "firm" ones at least as a long typo.
+        solid = firm = 0
+        matched_tokens = []
+        for i, j, kind in matched:
+            if kind != _INIT and len(etoks[j]) > 1:
+                matched_tokens.append(etoks[j])
+                if kind <= _PHON:
+                    solid += 1
+                    firm += 1
+                elif min(len(self.tokens[i]), len(etoks[j])) >= 6:
+                    firm += 1
+        unmatched = len(self.tokens) + len(etoks) - 2 * len(matched)
+        part = _NamePart(value, matched, solid, firm, tuple(matched_tokens), unmatched, True)
+        self.names[name] = part
         return part
 
     def evaluate(
@@ -384,8 +406,8 @@ class QueryScorer:
         A pair that cannot reach ``floor`` even with an exact birth date is not
         scored further and comes back with score 0.0 (the index passes its threshold).
         """
-        part = self._name(name)
-        if part.value + _DATE_RULES["birth_date_exact"][0] < floor:
+        part = self._name(name, floor)
+        if part.value + _BEST_DATE < floor:
             return Comparison(0.0, ())
         code, years = date_agreement(self.date, date)
         delta, support = _DATE_RULES[code]
