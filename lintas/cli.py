@@ -1,8 +1,8 @@
 """The ``lintas`` command: Django's management commands under one name.
 
 ``lintas load-reference`` runs the ``load_reference`` command; dashes and underscores are
-the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``, ``lintas watchlist``) need no
-database or settings and run without starting Django.
+the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``,
+``lintas watchlist``) need no database or settings and run without starting Django.
 """
 
 from __future__ import annotations

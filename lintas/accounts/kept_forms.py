@@ -35,8 +35,10 @@ def keep(request: HttpRequest) -> str:
     """Store the posted values for after sign-in; returns the page to go back to."""
     page = form_page(request)
     values = {k: request.POST.getlist(k) for k in request.POST if k not in NEVER_KEPT}
-    blob = json.dumps({"page": page, "action": request.path, "values": values,
-                       "at": int(time.time())}, ensure_ascii=False)
+    blob = json.dumps(
+        {"page": page, "action": request.path, "values": values, "at": int(time.time())},
+        ensure_ascii=False,
+    )
     if values and len(blob.encode("utf-8")) <= MAX_BYTES:
         request.session[KEY] = encrypt_text(blob)
     return page
@@ -49,7 +51,7 @@ def take(request: HttpRequest) -> dict[str, Any] | None:
         return None
     try:
         kept = json.loads(decrypt_text(str(stored)))
-    except (ValueError, TypeError, Exception):
+    except (DecryptionError, ValueError, TypeError, KeyError):
         request.session.pop(KEY, None)
         return None
     if time.time() - int(kept.get("at", 0)) > MAX_AGE_SECONDS:

@@ -136,6 +136,9 @@ def menu_for(user: User) -> list[MenuItem]:
     return [
         item
         for item in MENU
-        if (item.capability in caps if isinstance(item.capability, Capability)
-            else caps.intersection(item.capability))
+        if (
+            item.capability in caps
+            if isinstance(item.capability, Capability)
+            else caps.intersection(item.capability)
+        )
     ]

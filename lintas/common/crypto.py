@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 PREFIX = "enc1:"
-DEV_KEY = "development-only-data-key-never-use-in-production-0123456789"  # noqa: S105
+DEV_KEY = "development-only-data-key-never-use-in-production-0123456789"
 
 
 class DecryptionError(Exception):
@@ -31,8 +31,9 @@ class DecryptionError(Exception):
 
 @functools.cache
 def _aead(secret: str) -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"lintas-data-key-v1",
-               info=b"victim-identity").derive(secret.encode("utf-8"))
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"lintas-data-key-v1", info=b"victim-identity"
+    ).derive(secret.encode("utf-8"))
     return AESGCM(key)
 
 
@@ -56,7 +57,7 @@ def encrypt_text(value: str, *, secret: str | None = None) -> str:
 def decrypt_text(stored: str, *, secret: str | None = None) -> str:
     if not stored.startswith(PREFIX):
         raise DecryptionError("value is not encrypted")
-    raw = base64.urlsafe_b64decode(stored[len(PREFIX):].encode("ascii"))
+    raw = base64.urlsafe_b64decode(stored[len(PREFIX) :].encode("ascii"))
     try:
         return _aead(secret or data_key()).decrypt(raw[:12], raw[12:], None).decode("utf-8")
     except (InvalidTag, ValueError) as exc:

@@ -53,7 +53,9 @@ class CrossingForm(forms.Form):
         label=_("Sponsor or recruiter phone"), max_length=25, required=False
     )
     observations = forms.MultipleChoiceField(
-        label=_("What you saw or heard"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("What you saw or heard"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(code, text) for code, text in OBSERVATIONS.items()],
     )
     accept_document_problems = forms.BooleanField(

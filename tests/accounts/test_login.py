@@ -236,8 +236,12 @@ def test_form_typed_when_the_session_ran_out_is_kept(
     _age_session(client, auth_ago=3600, seen_ago=31 * 60)
     response = client.post(
         "/cases/00000000-0000-0000-0000-000000000000/person/",
-        {"first_name": "Yosefina", "second_name": "Tefa", "role": "victim",
-         "csrfmiddlewaretoken": "x"},
+        {
+            "first_name": "Yosefina",
+            "second_name": "Tefa",
+            "role": "victim",
+            "csrfmiddlewaretoken": "x",
+        },
         HTTP_REFERER="http://testserver/cases/",
     )
     assert response.status_code == 302
@@ -246,9 +250,10 @@ def test_form_typed_when_the_session_ran_out_is_kept(
     assert stored.startswith("enc1:")
     assert "Yosefina" not in stored
     assert SEEN_AT not in client.session
-    signed_in = client.post("/accounts/login/?next=/cases/",
-                            {"username": worker.username, "password": PASSWORD,
-                             "next": "/cases/"})
+    signed_in = client.post(
+        "/accounts/login/?next=/cases/",
+        {"username": worker.username, "password": PASSWORD, "next": "/cases/"},
+    )
     assert signed_in["Location"] == "/cases/"
     page = client.get("/cases/").content.decode()
     assert "Yang Anda ketik sudah dikembalikan" in page

@@ -26,12 +26,25 @@ def test_case_worker_accepts_a_referral_and_records_a_follow_up(
     demo_accounts_seed()
     owner = User.objects.get(username="pendamping.ppa")
     shelter = Agency.objects.get(code="rumah-perempuan-kupang")
-    worker = user_create(actor=None, agency=shelter, username="pendamping.rpk",
-                         full_name="Marta Ndun", role=Role.CASE_WORKER, password=DEMO_PASSWORD)
+    worker = user_create(
+        actor=None,
+        agency=shelter,
+        username="pendamping.rpk",
+        full_name="Marta Ndun",
+        role=Role.CASE_WORKER,
+        password=DEMO_PASSWORD,
+    )
     case = case_open(actor=owner, summary="Korban dipulangkan dari Malaysia")
-    victim = case_person_add(actor=owner, case=case, data=PersonData(
-        role="victim", first_name="Agustina", second_name="Bere",
-        trafficking_status="ActualVictimOfTrafficking"))
+    victim = case_person_add(
+        actor=owner,
+        case=case,
+        data=PersonData(
+            role="victim",
+            first_name="Agustina",
+            second_name="Bere",
+            trafficking_status="ActualVictimOfTrafficking",
+        ),
+    )
     consent_record(actor=owner, person=victim, kind="disclose", agency=shelter, method="written")
     referral_create(actor=owner, case=case, to_agency=shelter, reason="AdditionalServicesRequired")
 

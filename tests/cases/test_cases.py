@@ -66,9 +66,17 @@ def test_raw_database_holds_no_victim_name(reference: None) -> None:
     from lintas.cases.services import case_open
 
     case = case_open(actor=worker, summary="Ringkasan tanpa nama")
-    case_person_add(actor=worker, case=case, data=PersonData(
-        role="victim", first_name="Theresia", second_name="Bouk Manehat",
-        phone="081299887766", address="Jalan Kenari Tujuh Belas"))
+    case_person_add(
+        actor=worker,
+        case=case,
+        data=PersonData(
+            role="victim",
+            first_name="Theresia",
+            second_name="Bouk Manehat",
+            phone="081299887766",
+            address="Jalan Kenari Tujuh Belas",
+        ),
+    )
     secrets = ("Theresia", "Manehat", "81299887766", "Kenari Tujuh")
     if connection.vendor == "sqlite":
         name = connection.settings_dict["NAME"]
@@ -85,8 +93,9 @@ def test_raw_database_holds_no_victim_name(reference: None) -> None:
             assert secret.encode() not in blob, secret
     else:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT table_name FROM information_schema.tables "
-                           "WHERE table_schema = 'public'")
+            cursor.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
             tables = [row[0] for row in cursor.fetchall()]
             for table in tables:
                 cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608

@@ -15,10 +15,18 @@ def test_demo_reporting_data_shows_the_states(reference: None) -> None:
     counts = demo_cases_seed()
     assert counts["tips"] == 5
     assert set(Tip.objects.values_list("status", flat=True)) == {
-        "new", "verified", "merged", "linked", "closed"}
+        "new",
+        "verified",
+        "merged",
+        "linked",
+        "closed",
+    }
     assert set(Case.objects.values_list("status", flat=True)) == {"Active", "FollowUp", "Closed"}
     assert set(Referral.objects.values_list("status", flat=True)) == {
-        "pending", "accepted", "rejected"}
+        "pending",
+        "accepted",
+        "rejected",
+    }
     today = timezone.localdate()
     assert FollowUp.objects.exclude(done_on=None).count() == 1
     assert FollowUp.objects.filter(done_on=None, due_on__lt=today).count() == 1

@@ -19,7 +19,7 @@ from lintas.common.phones import phone_e164, phone_masked
         ("halo", None),
         ("0812", None),
         ("+62 0812 3456 789", None),
-        ("０８１２３４５６７８９０", None),
+        ("\uff10\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10", None),
         ("12345", None),
         ("+6281234567890123456", None),
     ],
