@@ -23,7 +23,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {count} added")
         ruleset = ruleset_seed()
         self.stdout.write(
-            f"indicator rule set: v{ruleset.version} loaded" if ruleset
+            f"indicator rule set: v{ruleset.version} loaded"
+            if ruleset
             else "indicator rule set: kept"
         )
         self.stdout.write(self.style.SUCCESS("Reference data loaded."))
