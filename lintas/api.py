@@ -24,6 +24,7 @@ api.add_router("/accounts/", accounts_router, tags=["accounts"])
 api.add_router("/places/", places_router, tags=["places"])
 api.add_router("/", crossings_router, tags=["crossings"])
 api.add_router("/", screening_router, tags=["screening"])
+api.add_router("/portal/", "lintas.portal.api.router", tags=["portal"])
 
 
 @api.exception_handler(LintasError)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lintas.crossings",
     "lintas.screening",
     "lintas.cases",
+    "lintas.portal",
 ]
 
 MIDDLEWARE = [

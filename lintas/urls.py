@@ -15,6 +15,7 @@ urlpatterns = [
     path("screening/", include("lintas.screening.urls")),
     path("cases/", include("lintas.cases.urls")),
     path("language/", set_language, name="set_language"),
+    path("publik/", include("lintas.portal.urls")),
     path("api/", api.urls),
 ]
 
