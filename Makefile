@@ -59,8 +59,9 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 messages: install
-	cd lintas && ../$(BIN)/lintas makemessages --locale id --no-obsolete --ignore 'static/*'
-	cd lintas && ../$(BIN)/lintas compilemessages --locale id
+	cd lintas && ../$(BIN)/lintas makemessages --locale id --no-obsolete --ignore 'static/*' --ignore 'portal/*'
+	$(BIN)/lintas portal-messages
+	cd lintas && ../$(BIN)/lintas compilemessages
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -16,6 +16,7 @@ from lintas.accounts.kept_forms import keep
 from lintas.accounts.models import User
 from lintas.accounts.services import session_end_record
 
+PUBLIC_PREFIX = "/publik/"
 AUTH_AT = "lintas_auth_at"
 SEEN_AT = "lintas_seen_at"
 # Writing the session on every request would cost a write per page; a minute's slack on
@@ -66,6 +67,10 @@ class SessionTimeoutMiddleware:
             if reason:
                 logout(request)
                 session_end_record(user=user, reason=reason)
+                if request.path.startswith(PUBLIC_PREFIX):
+                    # The public pages need no sign-in: a report typed by a staff member
+                    # whose session ran out is sent as anyone's would be.
+                    return self.get_response(request)
                 back = request.path
                 if request.method == "POST" and not request.path.startswith("/api/"):
                     back = keep(request)

@@ -261,3 +261,13 @@ def test_form_typed_when_the_session_ran_out_is_kept(
     assert "csrfmiddlewaretoken" not in page.split('id="kept-form"')[1].split("</script>")[0]
     # Given back once only.
     assert "kept-form" not in client.get("/cases/").content.decode()
+
+
+def test_public_report_survives_an_expired_staff_session(
+    officer: User, login_client: Callable[[User], Client]
+) -> None:
+    client = login_client(officer)
+    _age_session(client, auth_ago=60, seen_ago=31 * 60)
+    response = client.get("/publik/")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
