@@ -33,6 +33,8 @@ DEMO_AGENCIES: tuple[tuple[str, str, str, str, str], ...] = (
 # username, full name, role, agency code, post code
 DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
     ("petugas.motaain", "Yohanes Bria", Role.POST_OFFICER, "imigrasi-atambua", "motaain"),
+    ("petugas.wini", "Fransiska Sanam", Role.POST_OFFICER, "imigrasi-atambua", "wini"),
+    ("petugas.motamasin", "Dominikus Klau", Role.POST_OFFICER, "imigrasi-atambua", "motamasin"),
     ("pasar.motaain", "Maria Goreti Seran", Role.MARKET_REGISTRAR, "plbn-motaain", "motaain"),
     ("supervisor.motaain", "Agustinus Nahak", Role.SUPERVISOR, "plbn-motaain", "motaain"),
     ("penyidik.polda", "Fransiskus Mau", Role.INVESTIGATOR, "polda-ntt", ""),

@@ -97,6 +97,8 @@ def plb_overstays(*, user: User, today: date | None = None) -> list[Overstay]:
             post_id=post,
             direction=Direction.OUTBOUND,
             document__kind=DocumentKind.PLB,
+            # A Timor-Leste holder leaving Indonesia is going home, not staying abroad.
+            traveller__nationality="IDN",
             crossed_at__lt=cutoff,
             deleted_at__isnull=True,
         )

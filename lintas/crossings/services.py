@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -37,6 +38,8 @@ from lintas.crossings.models import (
     Traveller,
 )
 from lintas.places.models import District, EntryPoint, Post
+
+logger = logging.getLogger(__name__)
 
 MRZ_CHECK_FAILED = _(
     "Check failed: compare with the document, correct it, or confirm the data by hand below."
@@ -411,10 +414,14 @@ def crossing_register(
                 "observations",
             ],
         )
-        # Every crossing is screened as it is saved, in the same transaction.
-        from lintas.screening.services import crossing_screen
+    # Every crossing is screened as it is saved: right after its commit (see crossing_screen).
+    from lintas.screening.services import crossing_screen
 
+    try:
         crossing_screen(crossing=saved, actor=actor)
+    except Exception:
+        # The crossing is saved whatever happens to its screening; the backfill catches up.
+        logger.exception("screening failed for crossing %s", saved.pk)
     return saved
 
 

@@ -46,12 +46,27 @@ def _require(actor: User | None, capability: Capability) -> None:
 # --- rule sets --------------------------------------------------------------------------
 
 
+_ruleset_cache: dict[int, RuleSet] = {}
+
+
 def ruleset_active() -> RuleSet:
-    """The active rule set (one exists once reference data is loaded)."""
-    ruleset = RuleSet.objects.filter(status=RuleSetStatus.ACTIVE).order_by("-version").first()
-    if ruleset is None:
+    """The active rule set (one exists once reference data is loaded).
+
+    Only the active version number is read each time; its indicators, which never change
+    for a version, are kept per process.
+    """
+    version = (
+        RuleSet.objects.filter(status=RuleSetStatus.ACTIVE)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if version is None:
         raise NotFound(_("No active indicator rule set: run lintas load-reference."))
-    return ruleset
+    if version not in _ruleset_cache:
+        _ruleset_cache.clear()
+        _ruleset_cache[version] = RuleSet.objects.get(version=version)
+    return _ruleset_cache[version]
 
 
 def ruleset_save(
@@ -148,10 +163,12 @@ def _max_level(*levels: str) -> str:
 def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResult:
     """Screen a crossing as it is saved: indicators, patterns and watch lists.
 
-    Must run inside the registration's transaction. Screening never refuses a crossing:
-    it gives a level, the reasons and a next step, and raises alerts for people to act on.
-    A survivor on the re-trafficking watch is never shown at the desk: only their case
-    worker gets a quiet alert.
+    Runs right after the registration commits: the reads come first, and only the writes
+    take the database's write lock, so a post node's desks do not queue behind screening.
+    Screening never refuses a crossing: it gives a level, the reasons and a next step, and
+    raises alerts for people to act on. A survivor on the re-trafficking watch is never
+    shown at the desk: only their case worker gets a quiet alert. A crossing left without
+    a result (a crash between the two commits) is screened by ``screening_backfill``.
     """
     ruleset = ruleset_active()
     members = (
@@ -195,6 +212,19 @@ def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResul
             }
         )
     level = rules.level_of([f["strength"] for f in findings])
+    with transaction.atomic():
+        return _screening_write(actor, crossing, ruleset, level, findings, hits, desk_hits)
+
+
+def _screening_write(
+    actor: User | None,
+    crossing: Crossing,
+    ruleset: RuleSet,
+    level: str,
+    findings: list[dict[str, Any]],
+    hits: list[Any],
+    desk_hits: list[Any],
+) -> ScreeningResult:
     result = ScreeningResult.objects.create(
         crossing=crossing,
         ruleset_version=ruleset.version,
@@ -346,3 +376,23 @@ def alert_close_locked(*, actor: User, alert: Alert, outcome: str, note: str) ->
         changed=["status", "outcome", "outcome_note"],
     )
     return alert
+
+
+def screening_backfill(*, days: int | None = 7, limit: int = 5000) -> int:
+    """Screen the crossings that have no result yet (newest first); returns how many.
+
+    Covers a crash between a registration's commit and its screening, and records loaded
+    in bulk (the demo's history). ``days`` None screens the whole history.
+    """
+    from datetime import timedelta
+
+    pending = Crossing.objects.filter(screening__isnull=True, deleted_at__isnull=True)
+    if days is not None:
+        pending = pending.filter(crossed_at__gte=timezone.now() - timedelta(days=days))
+    done = 0
+    for crossing in pending.select_related("traveller", "document", "post").order_by("-crossed_at")[
+        :limit
+    ]:
+        crossing_screen(crossing=crossing, actor=None)
+        done += 1
+    return done

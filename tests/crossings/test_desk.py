@@ -296,3 +296,33 @@ def test_desk_pages_by_role(
         assert client.get(url).status_code == (200 if role in allowed else 403), (url, role)
     saved = client.post("/crossings/desk/", desk_post()).status_code
     assert saved == (302 if role == Role.POST_OFFICER else 403)
+
+
+def test_overstay_list_leaves_out_timor_leste_holders_going_home(
+    officer_at: Callable[[str], User], login_client: Callable[[User], Client]
+) -> None:
+    from lintas.crossings.services import CrossingData
+
+    officer = officer_at("motaain")
+    issued = date.today() - timedelta(days=60)
+    crossing = register(
+        officer,
+        traveller=TravellerData(surname="Guterres", given_names="Ana", sex="F", nationality="TLS"),
+        document=DocumentData(
+            kind=DocumentKind.PLB,
+            number="TLPLB9",
+            issuing_state="TLS",
+            issued_on=issued,
+            expiry_date=issued + timedelta(days=364),
+        ),
+        crossing=CrossingData(
+            direction="out",
+            purpose="family",
+            entry_point_code="motaain-motaain",
+            destination="Balibo",
+        ),
+    )
+    Crossing.objects.filter(pk=crossing.pk).update(crossed_at=timezone.now() - timedelta(days=20))
+    html = login_client(officer).get("/crossings/overstays/").content.decode()
+    assert "Guterres" not in html
+    assert "Tidak ada yang melewati batas tinggal." in html

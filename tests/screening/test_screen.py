@@ -231,3 +231,21 @@ def test_rule_set_versions(officer: User, user_factory: Callable[..., User]) -> 
     assert RuleSet.objects.filter(status="active").get() == new
     with pytest.raises(PermissionDenied):
         ruleset_save(actor=officer, name="x", indicators=[])
+
+
+def test_backfill_screens_crossings_left_without_a_result(officer: User) -> None:
+    from lintas.screening.services import screening_backfill
+
+    c = cross(officer, purpose="work")
+    ScreeningResult.objects.filter(crossing=c).delete()
+    Alert.objects.filter(crossing=c).delete()
+    assert screening_backfill() == 1
+    assert ScreeningResult.objects.get(crossing=c).level == "high"
+    assert screening_backfill() == 0
+
+
+def test_a_failing_screening_does_not_lose_the_crossing(officer: User) -> None:
+    RuleSet.objects.update(status="retired")  # no active rule set: screening cannot run
+    c = cross(officer)
+    assert Crossing.objects.filter(pk=c.pk).exists()
+    assert not ScreeningResult.objects.filter(crossing=c).exists()

@@ -24,9 +24,14 @@ class Command(BaseCommand):
         translation.activate("id")
         logins = demo_accounts_seed()
         from lintas.cases.demo import demo_cases_seed
+        from lintas.crossings.demo import demo_crossings_seed
+        from lintas.screening.services import screening_backfill
 
-        for name, count in demo_cases_seed().items():
-            self.stdout.write(f"demo {name}: {count}")
+        counts = {**demo_crossings_seed(), **demo_cases_seed()}
+        counts["screening results"] = screening_backfill()
+        self.stdout.write(
+            "Demo records: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         width = max(len(login.username) for login in logins)
         for login in logins:
