@@ -47,6 +47,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "registration": _lazy("bench.registration:run"),
     "name_matching": _lazy("bench.name_matching:run"),
     "watchlist_cli": _lazy("bench.watchlist_cli:run"),
+    "sync": _lazy("bench.sync:run"),
 }
 
 

@@ -82,9 +82,12 @@ class TravelDocument(LintasModel):
     objects = LintasQuerySet.as_manager()
 
     class Meta:
+        # Unique per node that recorded it: two offline posts may each meet the same
+        # passport first, and both records must reach the hub.
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "issuing_state", "number"], name="document_number_unique"
+                fields=["origin", "kind", "issuing_state", "number"],
+                name="document_number_origin_unique",
             )
         ]
         indexes = [models.Index(fields=["number"], name="document_number_idx")]

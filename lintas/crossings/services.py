@@ -16,6 +16,7 @@ from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.audit.services import record_change
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lintas.common.models import current_node
 from lintas.common.phones import phone_e164
 from lintas.common.text import clean_text
 from lintas.crossings import rules
@@ -217,7 +218,12 @@ def _document_for(
     """The document already known by its number, or a new one with a new traveller."""
     existing = (
         TravelDocument.objects.select_related("traveller")
-        .filter(kind=doc.kind, issuing_state=doc.issuing_state, number=doc.number)
+        .filter(
+            origin=current_node(),
+            kind=doc.kind,
+            issuing_state=doc.issuing_state,
+            number=doc.number,
+        )
         .first()
     )
     if existing is not None:
