@@ -27,7 +27,7 @@ from lintas.cases.forms import (
     ServiceForm,
     StatusForm,
 )
-from lintas.cases.models import Case, Consent, PersonRole, Referral, TipStatus
+from lintas.cases.models import Case, Consent, PersonRole, Referral, ServiceStatus, TipStatus
 from lintas.common.errors import LintasError, NotFound
 from lintas.common.forms import add_service_errors
 
@@ -144,6 +144,7 @@ def _case_page(
         "schedule_form": bound.get("schedule_form")
         or ScheduleForm(persons=victims, initial={"start": timezone.localdate()}),
         "can_override": user.can(Capability.OVERRIDE_CONSENT),
+        "service_statuses": ServiceStatus.choices,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -201,6 +202,8 @@ def case_action(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
         "service": ("service_form", lambda: ServiceForm(request.POST, persons=victims)),
         "schedule": ("schedule_form", lambda: ScheduleForm(request.POST, persons=victims)),
     }
+    if action in ("revoke", "service_status"):
+        return _row_action(request, user, case, action)
     if action not in builders:
         return _not_found(request)
     name, build = builders[action]
@@ -214,6 +217,36 @@ def case_action(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
             messages.success(request, _("Changes saved."))
             return redirect("cases:case_detail", case_id=case.pk)
     return _case_page(request, access, status=400, **{name: form})
+
+
+def _row_action(request: HttpRequest, user: Any, case: Case, action: str) -> HttpResponse:
+    """Small actions on one row of the case page: revoke a referral, move a service on."""
+    try:
+        row_id = uuid.UUID(request.POST.get("id", ""))
+    except ValueError:
+        return _not_found(request)
+    try:
+        if action == "revoke":
+            referral = case.referrals.filter(pk=row_id).first()
+            if referral is None:
+                return _not_found(request)
+            referrals.referral_revoke(
+                actor=user, referral=referral, reason=request.POST.get("reason", "")
+            )
+        else:
+            service = case.services.filter(pk=row_id).first()
+            if service is None:
+                return _not_found(request)
+            support.support_service_set_status(
+                actor=user, service=service, status=request.POST.get("status", "")
+            )
+    except LintasError as error:
+        messages.error(
+            request, " ".join([str(error.message), *map(str, error.field_errors.values())])
+        )
+    else:
+        messages.success(request, _("Changes saved."))
+    return redirect("cases:case_detail", case_id=case.pk)
 
 
 def _apply(action: str, user: Any, case: Case, d: dict[str, Any]) -> None:

@@ -143,3 +143,48 @@ def test_receiver_sees_case_after_accepting(
     response = client.post(f"/cases/referrals/{referral.pk}/", {"action": "accept"})
     assert response.status_code == 302
     assert VICTIM_NAME in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_owner_revokes_a_referral_and_provider_moves_a_service(
+    case: Case,
+    victim: CasePerson,
+    case_worker: User,
+    shelter: Agency,
+    shelter_worker: User,
+    login_client: Callable[[User], Client],
+) -> None:
+    from lintas.cases.referrals import referral_accept, referral_create
+    from lintas.cases.support import support_service_add
+
+    consent_record(
+        actor=case_worker, person=victim, kind="disclose", agency=shelter, method="written"
+    )
+    referral = referral_create(actor=case_worker, case=case, to_agency=shelter, reason="Other")
+    referral_accept(actor=shelter_worker, referral_id=referral.pk)
+    service = support_service_add(
+        actor=case_worker, person=victim, type="shelter", provider=shelter
+    )
+    provider = login_client(shelter_worker)
+    assert (
+        provider.post(
+            f"/cases/{case.pk}/service_status/", {"id": str(service.pk), "status": "in_progress"}
+        ).status_code
+        == 302
+    )
+    service.refresh_from_db()
+    assert (service.status, service.version) == ("in_progress", 2)
+    owner = login_client(case_worker)
+    owner.post(f"/cases/{case.pk}/revoke/", {"id": str(referral.pk), "reason": ""})
+    referral.refresh_from_db()
+    assert referral.status == "accepted"  # a revocation needs its reason
+    owner.post(
+        f"/cases/{case.pk}/revoke/",
+        {"id": str(referral.pk), "reason": "Penyintas pindah ke Atambua"},
+    )
+    referral.refresh_from_db()
+    assert (referral.status, referral.rejection_reason) == (
+        "revoked",
+        "Penyintas pindah ke Atambua",
+    )
+    assert provider.get(f"/cases/{case.pk}/").status_code == 404
+    assert owner.post(f"/cases/{case.pk}/revoke/", {"id": "nope"}).status_code == 404
