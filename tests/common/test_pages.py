@@ -26,7 +26,7 @@ def read_po(path: Path) -> dict[tuple[str, str], str]:
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ")):
             key, _, value = line.partition(" ")
             current[key] = ast.literal_eval(value)
         elif line.startswith('"') and key:
@@ -34,7 +34,10 @@ def read_po(path: Path) -> dict[tuple[str, str], str]:
         elif not line:
             if current.get("msgid"):
                 text = current.get("msgstr", current.get("msgstr[0]", ""))
-                entries[(current["msgid"], current.get("msgid_plural", ""))] = "" if fuzzy else text
+                msgid = current["msgid"]
+                if "msgctxt" in current:
+                    msgid = f"{current['msgctxt']}\x04{msgid}"  # as gettext keys context
+                entries[(msgid, current.get("msgid_plural", ""))] = "" if fuzzy else text
             current, key, fuzzy = {}, "", False
     return entries
 
