@@ -1,4 +1,4 @@
-"""Fixtures of the portal tests; the browser fixtures come from tests/browser."""
+"""Fixtures of the portal tests; the browser fixtures come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from lintas.portal.security import limiter
-from tests.browser.conftest import browser, page
-
-__all__ = ["browser", "page"]
 
 
 @pytest.fixture(autouse=True)
