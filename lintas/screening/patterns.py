@@ -39,6 +39,10 @@ def _young_or_child(c: Crossing) -> bool:
     return 0 <= age < 18 or (c.traveller.sex == "F" and 15 <= age <= 25)
 
 
+def _name_tokens(name: str) -> set[str]:
+    return {t for t in name.lower().replace(".", " ").split() if len(t) > 2}
+
+
 def escort_pattern(crossing: Crossing, group_members: list[Crossing]) -> list[PatternHit]:
     """An adult of this group who crossed with 3 or more young women or children in 90 days."""
     if crossing.group_id is None:
@@ -56,7 +60,14 @@ def escort_pattern(crossing: Crossing, group_members: list[Crossing]) -> list[Pa
             .exclude(traveller_id=adult.traveller_id)
             .select_related("traveller")
         )
-        young = {c.traveller_id for c in companions if _young_or_child(c)}
+        # Parents travelling with their own children are no pattern: companions who share
+        # a family name with the adult are left out.
+        family = _name_tokens(adult.traveller.surname)
+        young = {
+            c.traveller_id
+            for c in companions
+            if _young_or_child(c) and not (family & _name_tokens(c.traveller.surname))
+        }
         if len(young) >= ESCORT_THRESHOLD:
             hits.append(
                 PatternHit(

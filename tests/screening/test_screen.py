@@ -249,3 +249,26 @@ def test_a_failing_screening_does_not_lose_the_crossing(officer: User) -> None:
     c = cross(officer)
     assert Crossing.objects.filter(pk=c.pk).exists()
     assert not ScreeningResult.objects.filter(crossing=c).exists()
+
+
+def test_parents_with_their_own_children_are_no_escort_pattern(officer: User) -> None:
+    for i in range(3):
+        group = crossing_group_create(actor=officer, label=f"Keluarga Bria {i}")
+        cross(
+            officer,
+            surname="Bria",
+            given="Yohanes",
+            born=date(1975, 1, 1),
+            number="B7009999",
+            group_id=group.pk,
+        )
+        last = cross(
+            officer,
+            surname="Bria",
+            given=f"Anak {i}",
+            sex="F",
+            born=date(2012, 1, i + 1),
+            group_id=group.pk,
+            observations=("with_parent_or_guardian",),
+        )
+    assert "PATTERN-ESCORT" not in reason_ids(last)
