@@ -73,9 +73,10 @@ def _person(p: CasePerson, *, deidentified: bool) -> dict[str, Any]:
                 "vic_MethodsOfControl": p.methods_of_control,
                 "vic_TypeOfExploitation": p.exploitation_types,
                 "vic_Vulnerabilities": p.vulnerabilities,
-                "vic_AgreementToManagePersonalData": p.consents.filter(
-                    kind="manage_data", withdrawn_at__isnull=True
-                ).exists(),
+                # Read from the prefetched consents: a filter here would query per person.
+                "vic_AgreementToManagePersonalData": any(
+                    c.kind == "manage_data" and c.withdrawn_at is None for c in p.consents.all()
+                ),
             }
         )
     if p.role == PersonRole.SUSPECT:

@@ -177,8 +177,3 @@ class FollowUpForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
-
-
-class TriageForm(forms.Form):
-    text = forms.CharField(max_length=2000, required=False)
-    reference = forms.CharField(max_length=40, required=False)

@@ -282,6 +282,13 @@ class Referral(LintasModel):
     def __str__(self) -> str:
         return f"{self.case_id} -> {self.to_agency_id} {self.status}"
 
+    @property
+    def turnaround_hours(self) -> float | None:
+        """Hours from the referral to the receiving agency's decision."""
+        if self.decided_at is None:
+            return None
+        return round((self.decided_at - self.created_at).total_seconds() / 3600, 1)
+
 
 class ServiceType(models.TextChoices):
     SHELTER = "shelter", _("Shelter")

@@ -118,21 +118,22 @@ def _decide(actor: User, referral_id: UUID | str, allowed_from: tuple[str, ...])
     return referral
 
 
+def _record(actor: User, referral: Referral, action: str, changed: list[str]) -> Referral:
+    """Save a state change of ``referral``: a new version, audited and queued for sync."""
+    referral.version += 1
+    referral.updated_at = timezone.now()
+    referral.save()
+    record_change(actor=actor, action=action, instance=referral, changed=changed)
+    return referral
+
+
 def referral_accept(*, actor: User, referral_id: UUID | str) -> Referral:
     """The receiving agency takes the case on; it now sees what the referral covers."""
     with transaction.atomic():
         referral = _decide(actor, referral_id, (ReferralStatus.PENDING,))
         referral.status = ReferralStatus.ACCEPTED
         referral.decided_by, referral.decided_at = actor, timezone.now()
-        referral.version += 1
-        referral.updated_at = referral.decided_at
-        referral.save()
-        record_change(
-            actor=actor,
-            action="referral.accept",
-            instance=referral,
-            changed=["status", "decided_by_id", "decided_at"],
-        )
+        _record(actor, referral, "referral.accept", ["status", "decided_by_id", "decided_at"])
     return referral
 
 
@@ -143,15 +144,7 @@ def referral_reject(*, actor: User, referral_id: UUID | str, reason: str) -> Ref
         referral.status = ReferralStatus.REJECTED
         referral.rejection_reason = reason
         referral.decided_by, referral.decided_at = actor, timezone.now()
-        referral.version += 1
-        referral.updated_at = referral.decided_at
-        referral.save()
-        record_change(
-            actor=actor,
-            action="referral.reject",
-            instance=referral,
-            changed=["status", "rejection_reason"],
-        )
+        _record(actor, referral, "referral.reject", ["status", "rejection_reason"])
     return referral
 
 
@@ -160,15 +153,7 @@ def referral_complete(*, actor: User, referral_id: UUID | str) -> Referral:
         referral = _decide(actor, referral_id, (ReferralStatus.ACCEPTED,))
         referral.status = ReferralStatus.COMPLETED
         referral.completed_at = timezone.now()
-        referral.version += 1
-        referral.updated_at = referral.completed_at
-        referral.save()
-        record_change(
-            actor=actor,
-            action="referral.complete",
-            instance=referral,
-            changed=["status", "completed_at"],
-        )
+        _record(actor, referral, "referral.complete", ["status", "completed_at"])
     return referral
 
 
@@ -185,20 +170,10 @@ def referral_revoke(*, actor: User, referral: Referral, reason: str) -> Referral
             )
         referral.status = ReferralStatus.REVOKED
         referral.rejection_reason = reason
-        referral.version += 1
-        referral.updated_at = timezone.now()
-        referral.save()
-        record_change(
-            actor=actor,
-            action="referral.revoke",
-            instance=referral,
-            changed=["status", "rejection_reason"],
-        )
+        _record(actor, referral, "referral.revoke", ["status", "rejection_reason"])
     return referral
 
 
 def turnaround_hours(referral: Referral) -> float | None:
     """Hours from the referral to the receiving agency's decision."""
-    if referral.decided_at is None:
-        return None
-    return round((referral.decided_at - referral.created_at).total_seconds() / 3600, 1)
+    return referral.turnaround_hours

@@ -313,7 +313,6 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
         {
             "referrals": rows,
             "reject_form": RejectForm(),
-            "turnaround": {r.pk: referrals.turnaround_hours(r) for r in rows},
         },
     )
 
