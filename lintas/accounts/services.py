@@ -25,9 +25,10 @@ from lintas.accounts.roles import (
     Role,
 )
 from lintas.audit.models import EntryKind
-from lintas.audit.services import audit_append, record_change
+from lintas.audit.services import audit_append
 from lintas.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 from lintas.places.models import Post, Regency
 
 MAX_PASSWORD_LENGTH = 256

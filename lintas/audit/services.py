@@ -13,8 +13,11 @@ from django.utils import timezone
 from lintas.audit.chain import GENESIS, change_digest, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead, EntryKind
 from lintas.common.models import current_node
+from lintas.common.values import jsonable
 
 MAX_FIELDS_TEXT = 1000
+# Never in a digest's input, even keyed: a secret stays where it is kept.
+SECRET_COLUMNS = frozenset({"password"})
 
 
 def _digest_key() -> bytes:
@@ -34,18 +37,21 @@ def audit_append(
     obj: models.Model | tuple[str, str],
     kind: str = EntryKind.WRITE,
     changed: dict[str, Any] | None = None,
+    fields: Iterable[str] | None = None,
 ) -> AuditEntry:
     """Append one entry to this node's chain; must run inside the caller's transaction.
 
     ``obj`` is a model instance or an ``(object_type, object_id)`` pair; ``changed`` maps
     field names to their new values: the names are stored, the values only as a digest.
+    ``fields``, when given, names what changed instead (the digest still covers ``changed``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the service's transaction")
     node = current_node()
     object_type, object_id = _object_ref(obj)
     changed = changed or {}
-    fields = ",".join(sorted(changed))[:MAX_FIELDS_TEXT]
+    names = sorted(changed if fields is None else set(fields))
+    fields_text = ",".join(names)[:MAX_FIELDS_TEXT]
     digest = change_digest(_digest_key(), {"object": [object_type, object_id], **changed})
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     head = _locked_head(node)
@@ -58,7 +64,7 @@ def audit_append(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        fields=fields,
+        fields=fields_text,
         digest=digest,
         prev_hash=head.hash,
     )
@@ -100,28 +106,14 @@ def _locked_head(node: str) -> AuditHead:
     return AuditHead.objects.select_for_update().get(node=node)
 
 
-def changed_values(instance: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    """``{field: value}`` of ``instance`` for the audit digest and the outbox."""
-    return {name: getattr(instance, name) for name in names}
+def audited_state(instance: models.Model) -> dict[str, Any]:
+    """Every concrete column of ``instance`` (secrets excepted), for the keyed digest.
 
-
-def record_change(
-    *,
-    actor: Any,
-    action: str,
-    instance: models.Model,
-    changed: Iterable[str],
-    tombstone: bool = False,
-    urgent: bool = False,
-) -> None:
-    """The two appends every service write makes: the audit entry and the outbox event."""
-    from lintas.sync.models import OutboxOp
-    from lintas.sync.services import outbox_append
-
-    names = list(changed)
-    audit_append(actor=actor, action=action, obj=instance, changed=changed_values(instance, names))
-    outbox_append(
-        instance=instance,
-        op=OutboxOp.TOMBSTONE if tombstone else OutboxOp.UPSERT,
-        urgent=urgent,
-    )
+    Derived from the model, so that no field (a recruiter's name, a sponsor's phone) can
+    be left out of what the entry proves by a hand-written list.
+    """
+    return {
+        f.attname: jsonable(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.attname not in SECRET_COLUMNS
+    }

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import Agency, User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import audit_append, record_change
+from lintas.audit.services import audit_append
 from lintas.cases.models import Case, ConsentKind, PersonRole, Referral, ReferralStatus
 from lintas.cases.selectors import referral_for_receiver
 from lintas.cases.services import _owner_only, consent_in_force
 from lintas.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 
 REASONS = ("AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other")
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import Agency, User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import record_change
 from lintas.cases import htcds
 from lintas.cases.models import (
     Case,
@@ -28,6 +27,7 @@ from lintas.cases.models import (
 from lintas.cases.selectors import case_for
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 from lintas.places.models import District, Regency
 
 

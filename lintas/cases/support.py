@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import Agency, User
-from lintas.audit.services import record_change
 from lintas.cases.models import (
     CasePerson,
     FollowUp,
@@ -23,6 +22,7 @@ from lintas.cases.models import (
 from lintas.cases.selectors import case_for
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
 

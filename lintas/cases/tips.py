@@ -42,10 +42,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lintas.audit.services import record_change
 from lintas.cases.models import AtRisk, Tip, TipChannel, TipMessage, TipStatus
 from lintas.common.errors import NotFound, ValidationFailed
 from lintas.common.phones import phone_e164, phone_masked
+from lintas.journal import record_change
 from lintas.places.models import District, Regency, Village
 from lintas.portal.models import IntakeKind, TipIntake
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
-from lintas.audit.services import record_change
 from lintas.cases.models import Case, Tip, TipChannel, TipMessage, TipStatus
 from lintas.cases.selectors import case_for, tip_for_triage
 from lintas.cases.services import case_open
 from lintas.common.errors import Conflict, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 
 OPEN = (TipStatus.NEW, TipStatus.VERIFIED)
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import AgencyType, Capability
-from lintas.audit.services import record_change
 from lintas.common.errors import Conflict, PermissionDenied, ValidationFailed
 from lintas.crossings.models import Crossing, DocumentKind, KilbCard, TravelDocument
+from lintas.journal import record_change
 
 # Customs issues KILB cards; at a post the PLBN authority's desk may do it on its behalf.
 KILB_AGENCIES = frozenset({AgencyType.CUSTOMS, AgencyType.BORDER_POST})

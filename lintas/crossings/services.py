@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import record_change
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lintas.common.models import current_node
 from lintas.common.phones import phone_e164
@@ -38,6 +37,7 @@ from lintas.crossings.models import (
     TravelDocument,
     Traveller,
 )
+from lintas.journal import record_change
 from lintas.places.models import District, EntryPoint, Post
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import record_change
 from lintas.common.errors import NotFound, PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
 from lintas.crossings.models import Crossing
+from lintas.journal import record_change
 from lintas.screening.models import Alert, AlertStatus, InterviewOutcome, SecondInterview
 
 

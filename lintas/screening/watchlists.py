@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import audit_append, record_change
+from lintas.audit.services import audit_append
 from lintas.common.errors import PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
+from lintas.journal import record_change
 from lintas.screening.models import WatchList, WatchListEntry, WatchListKind
 
 CSV_REQUIRED = ("id", "full_name", "birth_date", "sex", "nationality")

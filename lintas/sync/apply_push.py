@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
 from lintas.sync.models import AppliedEvent, ConflictKind, OutboxOp, SyncConflict, SyncNode
+from lintas.sync.outbox import outbox_append
 from lintas.sync.protocol import SyncError, event_digest
 from lintas.sync.records import column_values, concrete_fields, differing_fields, record_state
 from lintas.sync.registry import VERSION_FIELD, SyncSpec, model_for, spec_for, to_origin
-from lintas.sync.services import outbox_append
 
 # Never taken from a node's edit of a record it does not own: who made it, where, when.
 FIXED_FIELDS = frozenset({"id", "origin", "created_at", "created_by_id"})

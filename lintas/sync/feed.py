@@ -18,9 +18,10 @@ from typing import Any
 from django.db import models
 
 from lintas.audit.models import AuditHead
+from lintas.common.values import jsonable
 from lintas.sync.models import OutboxEvent, SyncConflict, SyncNode
 from lintas.sync.protocol import MAX_PULL_LIMIT, PULL_LIMIT, now_ms
-from lintas.sync.records import jsonable, record_state
+from lintas.sync.records import record_state
 from lintas.sync.registry import DATASETS, Dataset, SyncSpec, model_for, spec_for
 
 # One pull reads at most this many outbox rows, so a node that receives little still

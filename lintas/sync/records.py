@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
-import decimal
-import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,20 +9,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lintas.common.crypto import EncryptedTextField, encrypt_text
+from lintas.common.values import jsonable
 from lintas.sync.protocol import SyncError
 
 # Never copied into the outbox: secrets stay on the node that holds them.
 EXCLUDED_FIELDS = frozenset({"password"})
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID | decimal.Decimal):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    return value
 
 
 def record_state(instance: models.Model, *, with_secrets: bool = False) -> dict[str, Any]:

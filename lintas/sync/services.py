@@ -6,13 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.audit.services import audit_append, record_change
+from lintas.audit.services import audit_append, audited_state
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lintas.common.models import current_node
 from lintas.places.models import Post
@@ -21,48 +21,16 @@ from lintas.sync.models import (
     HubIdentity,
     HubLink,
     OutboxEvent,
-    OutboxOp,
     Resolution,
     SyncConflict,
     SyncNode,
 )
-from lintas.sync.records import EXCLUDED_FIELDS, column_values, record_state
+from lintas.sync.outbox import outbox_append
+from lintas.sync.records import column_values
 from lintas.sync.registry import VERSION_FIELD, model_for, spec_for
 
-__all__ = ["EXCLUDED_FIELDS", "outbox_append", "record_payload"]
-
-# Any constant works; it names the lock that keeps outbox ids in commit order on PostgreSQL.
-_OUTBOX_LOCK = 0x4C494E54  # "LINT"
 ENROLMENT_CODE_HOURS = 48
 NODE_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
-
-
-def record_payload(instance: models.Model) -> dict[str, Any]:
-    """The record's concrete fields as JSON-ready values (foreign keys by id), no secrets."""
-    return record_state(instance)
-
-
-def outbox_append(
-    *, instance: models.Model, op: str = OutboxOp.UPSERT, urgent: bool = False
-) -> OutboxEvent:
-    """Queue ``instance``'s new state for sync; must run inside the service's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("outbox_append must run inside the service's transaction")
-    if connection.vendor == "postgresql":
-        # Readers take "every id up to N" as a prefix: ids must become visible in commit
-        # order. A sequence hands them out at insert time, so two writers could commit
-        # out of order; this lock (held to commit) serialises the appends. SQLite's
-        # immediate transactions already serialise every writer.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_OUTBOX_LOCK])
-    return OutboxEvent.objects.create(
-        node=current_node(),
-        model=instance._meta.label_lower,
-        record_id=str(instance.pk),
-        op=op,
-        payload=record_payload(instance),
-        urgent=urgent,
-    )
 
 
 def retention_days() -> int:
@@ -294,12 +262,14 @@ def conflict_resolve(
             row.updated_at = timezone.now()
         row.save()
         taken = resolution == Resolution.TAKE_NODE
-        record_change(
+        audit_append(
             actor=actor,
             action="sync.conflict_take_node" if taken else "sync.conflict_keep_hub",
-            instance=row,
-            changed=names if taken else [],
+            obj=row,
+            changed=audited_state(row),
+            fields=names if taken else [],
         )
+        outbox_append(instance=row)
         conflict.resolved_at = timezone.now()
         conflict.resolved_by = actor
         conflict.resolution = resolution

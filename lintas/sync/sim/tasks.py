@@ -21,9 +21,9 @@ from lintas.accounts.roles import AgencyType, Role
 from lintas.accounts.services import agency_create, user_create, user_update
 from lintas.audit.selectors import audit_chain_verify
 from lintas.common.models import LintasModel, current_node
+from lintas.common.values import jsonable
 from lintas.places.models import Post
 from lintas.sync.models import AppliedEvent, HubLink, OutboxEvent, SyncConflict, SyncNode
-from lintas.sync.records import jsonable
 from lintas.sync.registry import spec_for
 from lintas.sync.services import node_enrolment_issue
 
