@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lintas.common.crypto import EncryptedTextField, encrypt_text
+from lintas.common.crypto import Ciphertext, EncryptedTextField, encrypt_text
 from lintas.common.values import jsonable
 from lintas.sync.protocol import SyncError
 
@@ -48,19 +48,30 @@ def column_values(model: type[models.Model], state: dict[str, Any]) -> dict[str,
             code="invalid_event",
             status=422,
         )
-    values: dict[str, Any] = {}
-    for attname, value in state.items():
-        f = fields[attname]
-        try:
-            values[attname] = None if value is None else f.to_python(value)
-        except ValidationError as exc:
-            raise SyncError(
-                _("%(model)s.%(field)s has an invalid value.")
-                % {"model": model._meta.label_lower, "field": attname},
-                code="invalid_event",
-                status=422,
-            ) from exc
-    return values
+    return {attname: state_value(model, fields[attname], value) for attname, value in state.items()}
+
+
+def state_value(model: type[models.Model], f: models.Field[Any, Any], value: Any) -> Any:
+    """One value of a state as Python; ``SyncError`` if it is not valid for ``f``.
+
+    An encrypted field's value in a state is always ciphertext (``record_state`` seals
+    it), so it is read as such by the field's type, whatever its text looks like.
+    """
+    try:
+        if value is None:
+            return None
+        if isinstance(f, EncryptedTextField) and value != "":
+            if not isinstance(value, str):
+                raise ValidationError("not text")
+            value = Ciphertext(value)
+        return f.to_python(value)
+    except ValidationError as exc:
+        raise SyncError(
+            _("%(model)s.%(field)s has an invalid value.")
+            % {"model": model._meta.label_lower, "field": f.attname},
+            code="invalid_event",
+            status=422,
+        ) from exc
 
 
 def differing_fields(
@@ -77,9 +88,6 @@ def differing_fields(
         f = fields.get(name)
         if f is None:
             continue
-        va, vb = a.get(name), b.get(name)
-        pa = None if va is None else f.to_python(va)
-        pb = None if vb is None else f.to_python(vb)
-        if pa != pb:
+        if state_value(model, f, a.get(name)) != state_value(model, f, b.get(name)):
             out.append(name)
     return out

@@ -281,3 +281,25 @@ def test_public_forms_reject_other_methods(reference: None) -> None:
     assert client.put("/publik/lapor/").status_code == 405
     assert client.get("/publik/cek/tambah/").status_code == 405
     assert aged_token() != aged_token()
+
+
+@pytest.mark.parametrize("body", ["enc1:abc", "enc1:", "enc1:abc= mobil putih ke Atambua"])
+def test_a_tip_that_looks_like_ciphertext_is_kept_as_typed(reference: None, body: str) -> None:
+    client = english(Client())
+    response = post_tip(client, body=body, contact="enc1:Ibu Maria")
+    assert response.status_code == 200
+    assert "<h1>Thank you. Your report was received.</h1>" in response.content.decode()
+    tip = Tip.objects.get()
+    assert (tip.body, tip.contact) == (body, "enc1:Ibu Maria")
+    code = receipt_in(response.content.decode())
+    status = client.post("/publik/cek/", {"code": code})
+    assert status.status_code == 200
+    added = client.post(
+        "/publik/cek/tambah/",
+        {"code": code, "text": "enc1:lagi", "token": token_in(status.content.decode())},
+    )
+    assert added.status_code == 200
+    assert "Your information was added. Thank you." in added.content.decode()
+    assert list(TipMessage.objects.filter(from_reporter=True).values_list("body", flat=True)) == [
+        "enc1:lagi"
+    ]

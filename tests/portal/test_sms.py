@@ -183,3 +183,11 @@ def test_the_webhook_is_in_the_openapi_schema(reference: None) -> None:
     assert schema.status_code == 200
     operation = schema.json()["paths"][URL]["post"]
     assert operation["summary"] == "A tip received by SMS or WhatsApp through the gateway"
+
+
+@override_settings(LINTAS_SMS_GATEWAY_TOKEN=TOKEN)
+def test_an_sms_that_looks_like_ciphertext_is_kept_as_sent(reference: None) -> None:
+    response = send(message(text="enc1:abc calo di Motaain"))
+    assert response.status_code == 201
+    assert response.json()["status"] == "created"
+    assert Tip.objects.get().body == "enc1:abc calo di Motaain"
