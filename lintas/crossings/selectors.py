@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
+from lintas.audit.services import access_log_append
 from lintas.common.errors import PermissionDenied
 from lintas.crossings import rules
 from lintas.crossings.models import (
@@ -61,18 +62,46 @@ def crossings_of_day(
     return qs.order_by("-crossed_at")
 
 
+def _known_at(post: str) -> Q:
+    """Documents whose traveller is known at ``post`` (see docs/security.md, desk look-up).
+
+    Known means: the traveller crossed at the post, the document was recorded by one of
+    the post's officers, or the document or traveller came from the post's own node.
+    """
+    from lintas.sync.models import SyncNode
+
+    post_nodes = SyncNode.objects.filter(post_id=post).values("code")
+    crossed_here = Crossing.objects.filter(
+        traveller_id=OuterRef("traveller_id"), post_id=post, deleted_at__isnull=True
+    )
+    return (
+        Q(Exists(crossed_here))
+        | Q(created_by__post_id=post)
+        | Q(origin__in=post_nodes)
+        | Q(traveller__origin__in=post_nodes)
+    )
+
+
 def document_lookup(*, user: User, number: str) -> TravelDocument | None:
-    """A known document by its number, for a returning traveller at the desk."""
-    _post_of(user, Capability.REGISTER_CROSSING)
+    """A document known at the reader's post by its number, for a returning traveller.
+
+    A document not known at the post gets the same answer as an unknown number (``None``):
+    the desk learns nothing of a traveller seen only elsewhere. Each identity shown is
+    written to the access log.
+    """
+    post = _post_of(user, Capability.REGISTER_CROSSING)
     number = number.strip().upper()[:30]
     if not number:
         return None
-    return (
-        TravelDocument.objects.filter(number=number, deleted_at__isnull=True)
+    document = (
+        TravelDocument.objects.filter(_known_at(post), number=number, deleted_at__isnull=True)
         .select_related("traveller", "traveller__residence_district")
         .order_by("-updated_at")
         .first()
     )
+    if document is not None:
+        access_log_append(actor=user, obj=document.traveller, purpose="document_lookup")
+    return document
 
 
 @dataclass(frozen=True)
