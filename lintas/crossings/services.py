@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
+from lintas.audit.services import audit_append
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from lintas.common.models import current_node
 from lintas.common.phones import phone_e164
@@ -420,15 +421,31 @@ def crossing_register(
                 "observations",
             ],
         )
-    # Every crossing is screened as it is saved: right after its commit (see crossing_screen).
+        # Screened once the registration has committed, whatever transaction the caller
+        # holds: screening reads history and never holds the registration's write lock.
+        transaction.on_commit(lambda: crossing_screen_after_commit(crossing=saved, actor=actor))
+    return saved
+
+
+def crossing_screen_after_commit(*, crossing: Crossing, actor: User | None) -> None:
+    """Screen a committed crossing; a failure is logged and audited, never raised.
+
+    The crossing stays saved whatever happens to its screening. A failure is logged with
+    the crossing's id and written to the audit trail as ``screening.failed`` (the crossing
+    as object), and the desk says the screening did not run; ``screening_backfill``
+    screens the crossing later.
+    """
     from lintas.screening.services import crossing_screen
 
     try:
-        crossing_screen(crossing=saved, actor=actor)
+        crossing_screen(crossing=crossing, actor=actor)
     except Exception:
-        # The crossing is saved whatever happens to its screening; the backfill catches up.
-        logger.exception("screening failed for crossing %s", saved.pk)
-    return saved
+        logger.exception("screening failed for crossing %s", crossing.pk)
+        try:
+            with transaction.atomic():
+                audit_append(actor=actor, action="screening.failed", obj=crossing)
+        except Exception:
+            logger.exception("could not audit the failed screening of crossing %s", crossing.pk)
 
 
 def _kilb_for(number: str, document: TravelDocument, *, value: int, on: date) -> KilbCard:

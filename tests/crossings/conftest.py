@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
@@ -75,6 +76,8 @@ def register(actor: User, **overrides: Any) -> Any:
             destination="Batugade",
         ),
     )
-    return crossing_register(
-        actor=actor, traveller=traveller, document=document, crossing=crossing, **overrides
-    )
+    # The registration commits, then its screening runs (``transaction.on_commit``).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return crossing_register(
+            actor=actor, traveller=traveller, document=document, crossing=crossing, **overrides
+        )

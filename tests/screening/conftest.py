@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import AgencyType, Role
@@ -31,25 +32,34 @@ def cross(
     number: str = "",
     **crossing: Any,
 ) -> Crossing:
-    """Register a passport crossing at the officer's post with a fresh document number."""
-    return crossing_register(
-        actor=officer,
-        traveller=TravellerData(
-            surname=surname, given_names=given, sex=sex, birth_date=born, nationality=nationality
-        ),
-        document=DocumentData(
-            kind=DocumentKind.PASSPORT,
-            number=number or f"C{next(_numbers)}",
-            issuing_state=nationality,
-            expiry_date=date(2031, 1, 1),
-        ),
-        crossing=CrossingData(
-            direction=direction,
-            purpose=purpose,
-            entry_point_code=f"{officer.post_id}-{officer.post_id}",
-            **crossing,
-        ),
-    )
+    """Register a passport crossing at the officer's post with a fresh document number.
+
+    The registration commits, then its screening runs (as ``transaction.on_commit`` does
+    outside the test's transaction).
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return crossing_register(
+            actor=officer,
+            traveller=TravellerData(
+                surname=surname,
+                given_names=given,
+                sex=sex,
+                birth_date=born,
+                nationality=nationality,
+            ),
+            document=DocumentData(
+                kind=DocumentKind.PASSPORT,
+                number=number or f"C{next(_numbers)}",
+                issuing_state=nationality,
+                expiry_date=date(2031, 1, 1),
+            ),
+            crossing=CrossingData(
+                direction=direction,
+                purpose=purpose,
+                entry_point_code=f"{officer.post_id}-{officer.post_id}",
+                **crossing,
+            ),
+        )
 
 
 @pytest.fixture
