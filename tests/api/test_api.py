@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -7,6 +8,11 @@ from django.test import Client
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
+from lintas.crossings.models import Crossing
+from lintas.places.models import Post
+from lintas.sync.models import OutboxEvent
+from tests.crossings.test_api import payload as crossing_payload
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +73,37 @@ def test_places_api(officer: User, login_client: Callable[[User], Client]) -> No
     assert client.get("/api/places/regencies/99.99/districts").json() == []
 
 
-def test_api_post_without_csrf_is_refused(user_factory: Callable[..., User]) -> None:
-    from tests.factories import PASSWORD
-
-    admin = user_factory(Role.AGENCY_ADMIN)
+def _signed_in_with_csrf_checks(user: User) -> tuple[Client, str]:
+    """A browser-like client signed in through the form, and its CSRF token."""
     client = Client(enforce_csrf_checks=True)
     client.get("/accounts/login/")
     token = client.cookies["csrftoken"].value
-    client.post(
+    signed_in = client.post(
         "/accounts/login/",
-        {"username": admin.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
-    response = client.post("/api/accounts/users", {})
-    assert response.status_code in {403, 405}
+    assert signed_in.status_code == 302
+    # Signing in rotates the token.
+    return client, client.cookies["csrftoken"].value
+
+
+def test_api_post_with_a_session_needs_the_csrf_token(user_factory: Callable[..., User]) -> None:
+    officer = user_factory(Role.POST_OFFICER, post=Post.objects.get(code="motaain"))
+    client, token = _signed_in_with_csrf_checks(officer)
+    body = json.dumps(crossing_payload())
+    refused = client.post("/api/crossings", data=body, content_type="application/json")
+    assert refused.status_code == 403
+    assert Crossing.objects.count() == 0
+    assert OutboxEvent.objects.filter(model="crossings.crossing").count() == 0
+    wrong = client.post(
+        "/api/crossings", data=body, content_type="application/json", HTTP_X_CSRFTOKEN="x" * 64
+    )
+    assert wrong.status_code == 403
+    assert Crossing.objects.count() == 0
+    accepted = client.post(
+        "/api/crossings", data=body, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 201, accepted.content
+    assert list(Crossing.objects.values_list("post__code", "created_by_id")) == [
+        ("motaain", officer.pk)
+    ]
