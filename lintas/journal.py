@@ -18,8 +18,10 @@ from typing import Any
 from django.db import models
 
 from lintas.audit.services import audit_append, audited_state
+from lintas.common.nodes import require_hub
 from lintas.sync.models import OutboxOp
 from lintas.sync.outbox import outbox_append
+from lintas.sync.registry import spec_for
 
 
 def record_change(
@@ -35,7 +37,14 @@ def record_change(
 
     ``changed`` names the fields the service set (kept in the entry); the digest covers
     the whole record. Must run inside the service's transaction.
+
+    At a post node, a write of a record only the hub makes (an account, an agency, a rule
+    set, a watch list) is refused here, inside the service's transaction, so the node
+    never holds a change the hub would refuse.
     """
+    spec = spec_for(instance._meta.label_lower)
+    if spec is not None and spec.policy.hub_only:
+        require_hub()
     audit_append(
         actor=actor,
         action=action,

@@ -16,6 +16,7 @@ from lintas.cases.models import Case, ConsentKind, PersonRole, Referral, Referra
 from lintas.cases.selectors import referral_for_receiver
 from lintas.cases.services import _owner_only, consent_in_force
 from lintas.common.errors import Conflict, PermissionDenied, ValidationFailed
+from lintas.common.nodes import require_hub
 from lintas.common.text import clean_text
 from lintas.journal import record_change
 
@@ -110,6 +111,7 @@ def referral_create(
 
 
 def _decide(actor: User, referral_id: UUID | str, allowed_from: tuple[str, ...]) -> Referral:
+    require_hub()  # the receiving agency decides at the hub, never at a post node
     referral = referral_for_receiver(user=actor, referral_id=referral_id)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in allowed_from:

@@ -14,6 +14,7 @@ from lintas.cases.models import Case, Tip, TipChannel, TipMessage, TipStatus
 from lintas.cases.selectors import case_for, tip_for_triage
 from lintas.cases.services import case_open
 from lintas.common.errors import Conflict, ValidationFailed
+from lintas.common.nodes import require_hub
 from lintas.common.text import clean_text
 from lintas.journal import record_change
 
@@ -21,6 +22,7 @@ OPEN = (TipStatus.NEW, TipStatus.VERIFIED)
 
 
 def _locked(actor: User, tip_id: UUID | str) -> Tip:
+    require_hub()  # the one triage queue is at the hub
     tip = tip_for_triage(user=actor, tip_id=tip_id)
     return Tip.objects.select_for_update().get(pk=tip.pk)
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
+from lintas.audit.services import Appended, audit_append_many, audited_state
 from lintas.sync.models import AppliedEvent, ConflictKind, OutboxOp, SyncConflict, SyncNode
 from lintas.sync.outbox import outbox_append
+from lintas.sync.policy import NodeContext, NodeWrite, PolicyRefusal, check_writes, secret_fields
 from lintas.sync.protocol import SyncError, event_digest
 from lintas.sync.records import column_values, concrete_fields, differing_fields, record_state
 from lintas.sync.registry import VERSION_FIELD, SyncSpec, model_for, spec_for, to_origin
@@ -148,9 +150,15 @@ class _ModelBatch:
         self.by_record: dict[str, list[Event]] = defaultdict(list)
         self.to_save: dict[str, models.Model] = {}
         self.republish: list[str] = []
+        self.existing: dict[str, models.Model] = {}
+        # Node states the hub does not apply now but a person may take later (conflicts):
+        # held to the same policy as what is applied.
+        self.candidates: dict[str, models.Model] = {}
+        self.last_seq: dict[str, int] = {}
 
     def add(self, event: Event) -> None:
         self.by_record[event.record_id].append(event)
+        self.last_seq[event.record_id] = event.seq
 
     def reconcile(self, report: ApplyReport, now: datetime) -> None:
         ids = list(self.by_record)
@@ -158,6 +166,7 @@ class _ModelBatch:
         assert pk_field is not None
         keys = [pk_field.to_python(i) for i in ids]
         existing = {str(r.pk): r for r in self.model._base_manager.filter(pk__in=keys)}
+        self.existing = existing
         open_conflicts = {
             c.record_id: c
             for c in SyncConflict.objects.select_for_update().filter(
@@ -184,35 +193,31 @@ class _ModelBatch:
         report: ApplyReport,
         now: datetime,
     ) -> None:
+        if self.spec.policy.hub_only:
+            raise PolicyRefusal(
+                model=self.label,
+                record_id=record_id,
+                rule="hub_only",
+                message=_("Only the hub makes or changes these records."),
+                seq=events[0].seq,
+            )
         final = events[-1].payload
         owner = getattr(row, "origin", None) if row is not None else final.get("origin")
         claims = {e.payload.get("origin") for e in events}
         if owner == self.node.code and claims == {self.node.code}:
             self._stage(record_id, final, row=None)
             if self.spec.route is not to_origin:
-                # Made at a node but meant for others too (an account, an agency): the
-                # other nodes receive it through the hub's own feed.
+                # Made at a node but meant for others too: the other nodes receive it
+                # through the hub's own feed.
                 self.republish.append(record_id)
             report.applied += len(events)
             return
-        if row is None or not self.spec.foreign_edit_fields:
-            raise SyncError(
-                _("%(model)s %(id)s belongs to node %(owner)s; only that node may change it.")
-                % {"model": self.label, "id": record_id, "owner": owner},
-                code="foreign_record",
-                status=403,
-            )
-        # A record owned elsewhere (an account made at the hub) edited on this node: a
-        # change to the fields that matter waits for a person; others are the node's own.
-        hub_state = record_state(row)
-        diff = differing_fields(self.model, final, hub_state, self.spec.foreign_edit_fields)
-        if conflict is not None or diff:
-            self._conflict(
-                record_id, events, hub_state, diff, conflict, ConflictKind.FOREIGN_EDIT, now
-            )
-            report.conflicts += 1
-        else:
-            report.skipped += len(events)
+        raise SyncError(
+            _("%(model)s %(id)s belongs to node %(owner)s; only that node may change it.")
+            % {"model": self.label, "id": record_id, "owner": owner},
+            code="foreign_record",
+            status=403,
+        )
 
     def _multi_writer(
         self,
@@ -235,6 +240,14 @@ class _ModelBatch:
                 status=422,
             ) from exc
         if row is None:
+            claims = {e.payload.get("origin") for e in events}
+            if claims != {self.node.code}:
+                raise SyncError(
+                    _("%(model)s %(id)s is new and claims another node (%(owner)s).")
+                    % {"model": self.label, "id": record_id, "owner": final.get("origin")},
+                    code="foreign_record",
+                    status=403,
+                )
             self._stage(record_id, final, row=None)
             self.republish.append(record_id)
             report.applied += len(events)
@@ -251,16 +264,38 @@ class _ModelBatch:
         if conflict is None and hub_version == final_version and not diff:
             report.skipped += len(events)  # the hub already has this very version
             return
+        self.candidates[record_id] = self._instance(final, row=row)
         self._conflict(record_id, events, hub_state, diff, conflict, ConflictKind.VERSION, now)
         report.conflicts += 1
 
-    def _stage(self, record_id: str, state: dict[str, Any], *, row: models.Model | None) -> None:
+    def _instance(self, state: dict[str, Any], *, row: models.Model | None) -> models.Model:
         values = column_values(self.model, state)
         if row is not None:
             for name in FIXED_FIELDS:
                 if hasattr(row, name):
                     values[name] = getattr(row, name)
-        self.to_save[record_id] = self.model(**values)
+        return self.model(**values)
+
+    def _stage(self, record_id: str, state: dict[str, Any], *, row: models.Model | None) -> None:
+        self.to_save[record_id] = self._instance(state, row=row)
+
+    def writes(self) -> list[NodeWrite]:
+        """What the node asks the hub to store (or to hold in conflict), for the policy.
+
+        A record both made and changed in this batch is checked twice: its first state as
+        a creation, then its last state as a change of the first.
+        """
+        states = {**self.candidates, **self.to_save}
+        out: list[NodeWrite] = []
+        for record_id, instance in states.items():
+            old = self.existing.get(record_id)
+            events = self.by_record[record_id]
+            if old is None and len(events) > 1:
+                first = self._instance(events[0].payload, row=None)
+                out.append(NodeWrite(self.label, record_id, first, None, events[0].seq))
+                old = first
+            out.append(NodeWrite(self.label, record_id, instance, old, self.last_seq[record_id]))
+        return out
 
     def _conflict(
         self,
@@ -352,11 +387,37 @@ def _check_references(batches: list[_ModelBatch]) -> None:
                 )
 
 
+def _check_secrets(events: list[Event]) -> None:
+    for e in events:
+        spec = spec_for(e.model)
+        if spec is not None and spec.policy.hub_only:
+            continue  # refused whole as a hub-only record, secrets or not
+        secrets = secret_fields(e.payload)
+        if secrets:
+            raise PolicyRefusal(
+                model=e.model,
+                record_id=e.record_id,
+                rule="secret",
+                message=_("A node never sends %(field)s.") % {"field": secrets[0]},
+                seq=e.seq,
+            )
+
+
+def check_policies(node: SyncNode, batches: list[_ModelBatch]) -> None:
+    """Hold every record of the push to its model's node policy, batch-wide, before saving."""
+    ctx = NodeContext(node=node.code, post_id=node.post_id)
+    for b in batches:
+        ctx.stage(b.model, b.to_save)
+    for b in batches:
+        check_writes(ctx, b.spec.policy, b.writes())
+
+
 def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
     """Apply new events (already checked as new); refuse the batch on any bad event."""
     report = ApplyReport()
     if not events:
         return report
+    _check_secrets(events)
     now = timezone.now()
     batches: dict[str, _ModelBatch] = {}
     for e in events:
@@ -374,8 +435,10 @@ def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
     for batch in batches.values():
         batch.reconcile(report, now)
     _check_references(list(batches.values()))
+    check_policies(node, list(batches.values()))
     for batch in batches.values():
         batch.save()
+    journal_applied(node, list(batches.values()))
     AppliedEvent.objects.bulk_create(
         [
             AppliedEvent(node=node, seq=e.seq, event_id=e.event_id, digest=e.digest, applied_at=now)
@@ -384,6 +447,49 @@ def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
         batch_size=500,
     )
     return report
+
+
+APPLY_ACTION = "sync.apply:"
+
+
+def _named_officer(write: NodeWrite, officer_fields: Any) -> Any:
+    """The officer a record names for its last change: who acted on it, else its maker."""
+    if not write.created:
+        changed = write.changed()
+        for attname in officer_fields:
+            if attname in changed and write.value(attname) is not None:
+                return write.value(attname)
+    return write.value("created_by_id") if hasattr(write.new, "created_by_id") else None
+
+
+def journal_applied(node: SyncNode, batches: list[_ModelBatch]) -> int:
+    """One hub audit entry per record applied from the node: the hub's chain covers it.
+
+    The entry names the node (in its action), the officer the record names, the record
+    and a digest of the state the hub stored, so that ``audit verify`` at the hub finds
+    an applied record that has no entry, and the records a node sent can be listed for
+    review when it is revoked.
+    """
+    items: list[Appended] = []
+    action = (APPLY_ACTION + node.code)[:60]
+    for b in batches:
+        officers = tuple(b.spec.policy.officers)
+        last = {w.record_id: w for w in b.writes()}
+        for write in last.values():
+            if write.record_id not in b.to_save:
+                continue  # held in conflict, not applied
+            if b.existing.get(write.record_id) is None:
+                write = NodeWrite(write.label, write.record_id, write.new, None, write.seq)
+            items.append(
+                Appended(
+                    actor_id=_named_officer(write, officers),
+                    action=action,
+                    obj=(b.label, write.record_id),
+                    state=audited_state(write.new),
+                    fields=tuple(sorted(write.changed())) if not write.created else (),
+                )
+            )
+    return audit_append_many(items)
 
 
 # --- the node's audit chain -------------------------------------------------------------

@@ -179,7 +179,11 @@ class HubClient:
             str(data.get("message") or _("The hub refused the request.")),
             code=str(data.get("code") or "refused"),
             status=status,
-            extra={k: v for k, v in data.items() if k == "hub_time"},
+            extra={
+                k: v
+                for k, v in data.items()
+                if k in {"hub_time", "model", "record_id", "rule", "seq"}
+            },
         )
 
     @staticmethod
@@ -369,6 +373,10 @@ def push_all(client: HubClient, *, max_batches: int) -> PushReport:
             report.resends += 1
             _rewind(exc)
             continue
+        except SyncError as exc:
+            if exc.code.startswith("policy."):
+                _keep_refused(exc)
+            raise
         applied_seq, audit_seq = reply.get("applied_seq"), reply.get("audit_seq")
         if not isinstance(applied_seq, int) or not isinstance(audit_seq, int):
             raise SyncError(_("The hub's reply is malformed."), code="bad_reply", status=502)
@@ -384,6 +392,21 @@ def push_all(client: HubClient, *, max_batches: int) -> PushReport:
         report.audit += len(entries)
         report.conflicts += int(reply.get("conflicts") or 0)
     return report
+
+
+def _keep_refused(exc: SyncError) -> None:
+    """The hub refused the batch over one event: mark it (never drop it) for the node's page.
+
+    Nothing after it goes out until an administrator deals with the node: the events stay
+    in order, unacknowledged.
+    """
+    seq = exc.extra.get("seq")
+    if not isinstance(seq, int):
+        return
+    OutboxEvent.objects.filter(pk=seq, acked_at__isnull=True).update(
+        refused_at=timezone.now(), refusal=f"{exc.code}: {exc.message}"[:500]
+    )
+    log.error("the hub refused event #%s: %s %s", seq, exc.code, exc.message)
 
 
 def _rewind(exc: Resend) -> None:

@@ -40,6 +40,10 @@ class OutboxEvent(models.Model):
     urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     acked_at = models.DateTimeField(null=True, blank=True)
+    # The hub refused the push over this event (a rule of the node write policy): the
+    # event is kept, shown on the node's page, and waits for an administrator.
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refusal = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -217,3 +221,31 @@ class SyncConflict(models.Model):
         """(field, hub's value, node's value) for each field in conflict."""
         names = [n for n in self.fields.split(",") if n]
         return [(n, self.hub_state.get(n), self.node_state.get(n)) for n in names]
+
+
+class SecurityEvent(models.Model):
+    """A push the hub refused under the node write policy: a node sent what its officers
+    could not have made through the services. Shown to system administrators until one
+    of them reviews it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    node = models.CharField(max_length=40)
+    at = models.DateTimeField()
+    code = models.CharField(max_length=60)
+    model = models.CharField(max_length=60)
+    record_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField(null=True, blank=True)
+    officer_id = models.CharField(max_length=36, blank=True)
+    message = models.CharField(max_length=500)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["reviewed_at", "at"], name="security_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.code} {self.model}:{self.record_id}"

@@ -7,9 +7,12 @@ names the exceptions: records the hub sends to every node (agencies, accounts, r
 watch lists), and *multi-writer* records edited in several places, which carry a
 ``version`` and turn concurrent edits into a ``SyncConflict``.
 
-Another app adds its model with ``register(SyncSpec(...))`` from its ``AppConfig.ready``.
-Reference data keyed by official codes is not in the outbox; it travels as whole
-``DATASETS`` compared by digest.
+Every synced model declares its ``NodePolicy`` (``lintas.sync.policy``): what a node may
+create and change of it, checked at the hub on every event. A model with no spec does not
+sync at all: its writes are refused by the outbox, so a new model cannot travel unchecked.
+Each app registers its models with ``register(SyncSpec(...))`` from its ``AppConfig.ready``
+(``<app>/sync_policy.py``). Reference data keyed by official codes is not in the outbox; it
+travels as whole ``DATASETS`` compared by digest.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.apps import apps
 from django.db import models
 
 from lintas.common.models import LintasModel
+from lintas.sync.policy import HUB_ONLY, NodePolicy
 
 # (node code, node's post code or None, record state) -> whether the node receives it
 Route = Callable[[str, str | None, dict[str, Any]], bool]
@@ -52,9 +56,12 @@ class SyncSpec:
     ``local_fields``: kept by the receiving node when the hub sends the record.
     ``send_password``: the hub includes the password hash for the accounts of the
     receiving node's post (officers sign in there offline), and for no one else.
+    ``policy``: what a node may write of it, checked by the hub (no default: every
+    synced model says).
     """
 
     label: str
+    policy: NodePolicy
     route: Route = to_origin
     multi_writer: bool = False
     foreign_edit_fields: tuple[str, ...] = ()
@@ -87,21 +94,25 @@ def register(spec: SyncSpec) -> None:
     _SPECS[spec.label] = spec
 
 
+# Accounts and agencies are made at the hub only; officers change passwords at the hub
+# too, so that the hub never stores a hash it did not verify (docs/security.md).
 for _spec in (
-    SyncSpec("accounts.agency", route=to_all, foreign_edit_fields=_AGENCY_FIELDS),
+    SyncSpec("accounts.agency", HUB_ONLY, route=to_all, foreign_edit_fields=_AGENCY_FIELDS),
     SyncSpec(
         "accounts.user",
+        HUB_ONLY,
         route=to_all,
         foreign_edit_fields=_USER_FIELDS,
         local_fields=_USER_LOCAL,
         send_password=True,
     ),
-    SyncSpec("screening.ruleset", route=to_all),
-    SyncSpec("screening.watchlist", route=to_all),
-    SyncSpec("screening.watchlistentry", route=to_all),
-    SyncSpec("screening.alert", route=to_origin_or_post, multi_writer=True),
 ):
     register(_spec)
+
+
+def registered() -> dict[str, SyncSpec]:
+    """Every declared spec, by label."""
+    return dict(_SPECS)
 
 
 def model_for(label: str) -> type[models.Model] | None:
@@ -118,7 +129,7 @@ def spec_for(label: str) -> SyncSpec | None:
         return None
     spec = _SPECS.get(label)
     if spec is None:
-        return SyncSpec(label)
+        return None  # a model without a declared policy does not sync
     if spec.multi_writer and VERSION_FIELD not in {f.name for f in model._meta.concrete_fields}:
         return None  # a multi-writer model without its version cannot be reconciled
     return spec

@@ -15,7 +15,7 @@ from lintas.accounts.roles import Capability
 from lintas.audit.models import AuditEntry, AuditHead
 from lintas.common.errors import PermissionDenied
 from lintas.common.models import current_node
-from lintas.sync.models import HubLink, OutboxEvent, SyncConflict, SyncNode
+from lintas.sync.models import HubLink, OutboxEvent, SecurityEvent, SyncConflict, SyncNode
 
 
 def _require(user: User) -> None:
@@ -35,6 +35,7 @@ class NodeStatus:
     backlog: int
     oldest_pending_at: datetime | None
     audit_pending: int
+    refused: list[OutboxEvent]
 
 
 def node_status(*, user: User) -> NodeStatus:
@@ -49,6 +50,11 @@ def node_status(*, user: User) -> NodeStatus:
         backlog=pending.count(),
         oldest_pending_at=pending.aggregate(m=Min("created_at"))["m"],
         audit_pending=AuditEntry.objects.filter(node=current_node(), seq__gt=audit_seq).count(),
+        refused=list(
+            pending.filter(refused_at__isnull=False)
+            .only("id", "model", "record_id", "refused_at", "refusal")
+            .order_by("id")[:50]
+        ),
     )
 
 
@@ -65,6 +71,7 @@ class HubStatus:
     nodes: list[NodeRow]
     conflicts: list[SyncConflict]
     resolved: list[SyncConflict]
+    security: list[SecurityEvent]
 
 
 def hub_status(*, user: User, now: datetime | None = None) -> HubStatus:
@@ -92,4 +99,5 @@ def hub_status(*, user: User, now: datetime | None = None) -> HubStatus:
         resolved=list(
             SyncConflict.objects.filter(resolved_at__isnull=False).order_by("-resolved_at")[:20]
         ),
+        security=list(SecurityEvent.objects.filter(reviewed_at__isnull=True).order_by("-at")[:100]),
     )

@@ -28,6 +28,7 @@ from lintas.sync.apply_push import (
 )
 from lintas.sync.feed import build_page
 from lintas.sync.models import RequestNonce, SyncNode
+from lintas.sync.policy import PolicyRefusal
 from lintas.sync.protocol import (
     CONTENT_TYPE,
     H_NODE,
@@ -48,6 +49,7 @@ from lintas.sync.protocol import (
     request_message,
     unpack,
 )
+from lintas.sync.security import security_event_record
 from lintas.sync.services import hub_identity
 
 _NONCE = re.compile(r"^[0-9a-f]{32}$")
@@ -292,5 +294,7 @@ def handle(request: HttpRequest, action: str) -> HttpResponse:
             result = pull_serve(node=node, nonce=nonce, data=data)
     except SyncError as exc:
         note_failure(node, exc)
+        if isinstance(exc, PolicyRefusal):
+            security_event_record(node=node, refusal=exc)
         return reply(exc.as_dict(), status=exc.status, node=node, nonce=nonce)
     return reply(result, node=node, nonce=nonce)

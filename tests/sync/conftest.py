@@ -28,6 +28,12 @@ def hub_officer(user_factory: Callable[..., User]) -> User:
     return user_factory(Role.POST_OFFICER, post=Post.objects.get(code="motaain"))
 
 
+@pytest.fixture
+def wini_officer(user_factory: Callable[..., User]) -> User:
+    """An officer of Wini, for the records a second node (post-wini) sends."""
+    return user_factory(Role.POST_OFFICER, post=Post.objects.get(code="wini"))
+
+
 @dataclass
 class NodeCrossing:
     traveller: Traveller
@@ -68,8 +74,8 @@ def node_crossing(
         origin=origin,
         traveller=traveller,
         document=document,
-        post_id="motaain",
-        entry_point=EntryPoint.objects.get(code="motaain-motaain"),
+        post_id=officer.post_id,
+        entry_point=EntryPoint.objects.get(code=f"{officer.post_id}-{officer.post_id}"),
         direction="out",
         crossed_at=timezone.now(),
         purpose="family",

@@ -213,3 +213,27 @@ def truncated_zlib(payload: dict[str, Any]) -> bytes:
     """A compressed batch cut in the middle (a signed but broken body)."""
     body = pack(payload)
     return body[: len(body) // 2]
+
+
+def node_officer(post: str = "motaain") -> Any:
+    """A desk officer of ``post``, made at the hub (as every account is)."""
+    from django.test import override_settings
+
+    from lintas.accounts.models import User
+    from lintas.accounts.roles import Role
+    from tests.factories import make_user
+
+    officer = User.objects.filter(username=f"desk.{post}").first()
+    if officer is None:
+        with override_settings(LINTAS_NODE="hub"):
+            officer = make_user(
+                Role.POST_OFFICER, post=Post.objects.get(pk=post), username=f"desk.{post}"
+            )
+    return officer
+
+
+def node_change(label: str, *, post: str = "motaain") -> Any:
+    """One change at this node, through a desk service: a crossing group of the post."""
+    from lintas.crossings.services import crossing_group_create
+
+    return crossing_group_create(actor=node_officer(post), label=label)

@@ -122,19 +122,21 @@ def test_old_batch_outside_the_time_window_is_refused(
 
 
 def test_event_for_a_record_owned_by_another_node_is_refused_whole(
-    node: FakeNode, hub_officer: User, refused: Any
+    node: FakeNode, hub_officer: User, refused: Any, wini_officer: User
 ) -> None:
     mine = node_crossing(hub_officer, number="A1000001")
-    theirs = node_crossing(hub_officer, origin="post-wini", number="A1000002")
+    theirs = node_crossing(wini_officer, origin="post-wini", number="A1000002")
     events = [node.event(r) for r in [*mine.records, theirs.traveller]]
     data = refused(node.push(node.batch(events, after=0)), 403, "foreign_record")
     assert "post-wini" in data["message"]
     assert not Traveller.objects.filter(pk=mine.traveller.pk).exists()
 
 
-def test_edit_of_a_record_another_node_owns_is_refused(node: FakeNode, hub_officer: User) -> None:
+def test_edit_of_a_record_another_node_owns_is_refused(
+    node: FakeNode, hub_officer: User, wini_officer: User
+) -> None:
     other = FakeNode(code="post-wini", post="wini")
-    theirs = node_crossing(hub_officer, origin="post-wini", number="B1000001")
+    theirs = node_crossing(wini_officer, origin="post-wini", number="B1000001")
     assert (
         other.push(other.batch([other.event(r) for r in theirs.records], after=0)).status_code
         == 200

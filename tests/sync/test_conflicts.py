@@ -183,63 +183,57 @@ def test_the_same_version_sent_back_is_not_a_conflict(
     assert SyncConflict.objects.count() == 0
 
 
-def test_account_edited_on_a_node_is_a_conflict_not_an_overwrite(
-    node: FakeNode, hub_officer: User, admin: User
+def _alert_in_conflict(node: FakeNode, officer: User, supervisor: User) -> SyncConflict:
+    alert = node_alert(officer)
+    push(node, alert)
+    alert_acknowledge(actor=supervisor, alert_id=alert.pk)
+    push(node, acknowledged_at_node(alert, officer))
+    return SyncConflict.objects.get()
+
+
+def test_an_account_edit_from_a_node_is_refused_not_a_conflict(
+    node: FakeNode, hub_officer: User
 ) -> None:
     officer = User.objects.get(pk=hub_officer.pk)
     officer.full_name = "Renamed At The Post"
-    reply = push(node, officer)
-    assert reply["conflicts"] == 1
+    response = node.push(node.batch([node.event(officer)], after=0))
+    assert response.status_code == 403
+    assert node.data(response)["code"] == "policy.hub_only"
     assert User.objects.get(pk=hub_officer.pk).full_name == hub_officer.full_name
-    conflict = SyncConflict.objects.get()
-    assert (conflict.kind, conflict.fields) == ("foreign_edit", "full_name")
-    assert conflict.changes() == [("full_name", hub_officer.full_name, "Renamed At The Post")]
-    conflict_resolve(actor=admin, conflict_id=conflict.pk, resolution="node")
-    assert User.objects.get(pk=hub_officer.pk).full_name == "Renamed At The Post"
-
-
-def test_account_changes_that_stay_on_the_node_are_not_conflicts(
-    node: FakeNode, hub_officer: User
-) -> None:
-    """A password change or a lock-out at the post is the post's own business."""
-    officer = User.objects.get(pk=hub_officer.pk)
-    officer.failed_logins = 3
-    officer.password_changed_at = timezone.now()
-    reply = push(node, officer)
-    assert (reply["applied"], reply["skipped"], reply["conflicts"]) == (0, 1, 0)
-    stored = User.objects.get(pk=hub_officer.pk)
-    assert (stored.failed_logins, stored.password) == (0, hub_officer.password)
     assert SyncConflict.objects.count() == 0
 
 
-def test_only_administrators_resolve(
-    node: FakeNode, hub_officer: User, user_factory: Callable[..., User]
-) -> None:
+def test_a_password_hash_from_a_node_is_refused(node: FakeNode, hub_officer: User) -> None:
     officer = User.objects.get(pk=hub_officer.pk)
-    officer.full_name = "Someone Else"
-    push(node, officer)
-    conflict = SyncConflict.objects.get()
+    event = node.event(officer)
+    event["payload"]["password"] = "argon2$forged"
+    response = node.push(node.batch([event], after=0))
+    assert response.status_code == 403
+    assert node.data(response)["code"] == "policy.hub_only"
+    assert User.objects.get(pk=hub_officer.pk).password == hub_officer.password
+
+
+def test_only_administrators_resolve(
+    node: FakeNode, hub_officer: User, supervisor: User, user_factory: Callable[..., User]
+) -> None:
+    conflict = _alert_in_conflict(node, hub_officer, supervisor)
     with pytest.raises(PermissionDenied):
-        conflict_resolve(
-            actor=user_factory(Role.SUPERVISOR), conflict_id=conflict.pk, resolution="node"
-        )
+        conflict_resolve(actor=supervisor, conflict_id=conflict.pk, resolution="node")
     assert SyncConflict.objects.get().resolved_at is None
 
 
 def test_conflict_is_shown_and_resolved_on_the_hub_page(
     node: FakeNode,
     hub_officer: User,
+    supervisor: User,
     admin: User,
     login_client: Callable[[User], Client],
 ) -> None:
-    officer = User.objects.get(pk=hub_officer.pk)
-    officer.full_name = "Nama Baru Di Pos"
-    push(node, officer)
-    conflict = SyncConflict.objects.get()
+    conflict = _alert_in_conflict(node, hub_officer, supervisor)
     client = login_client(admin)
     page = client.get("/sync/").content.decode()
     assert 'id="conflicts"' in page
-    assert "Nama Baru Di Pos" in page
+    assert "acknowledged_by_id" in page
     assert f"/sync/conflicts/{conflict.pk}/resolve" in page
     response = client.post(
         f"/sync/conflicts/{conflict.pk}/resolve", {"resolution": "hub", "note": "typo"}
@@ -247,5 +241,5 @@ def test_conflict_is_shown_and_resolved_on_the_hub_page(
     assert response.status_code == 302
     conflict.refresh_from_db()
     assert (conflict.resolution, conflict.note) == ("hub", "typo")
-    assert User.objects.get(pk=hub_officer.pk).full_name == hub_officer.full_name
+    assert Alert.objects.get(pk=conflict.record_id).acknowledged_by_id == supervisor.pk
     assert 'id="conflicts"' not in client.get("/sync/").content.decode()

@@ -16,7 +16,7 @@ from lintas.sync.client import HubClient, push_all, sync_loop, sync_round
 from lintas.sync.models import HubLink, OutboxEvent
 from lintas.sync.protocol import SyncError
 from lintas.sync.services import outbox_prune
-from tests.factories import make_agency
+from tests.sync.helpers import node_change
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def link(settings: Settings, reference: None) -> HubLink:
 
 
 def test_loop_backs_off_while_the_hub_is_away(link: HubLink) -> None:
-    make_agency(name="Menunggu Hub")
+    node_change("Menunggu Hub")
     pending = OutboxEvent.objects.filter(acked_at__isnull=True).count()
     errors: list[str] = []
     started = time.monotonic()
@@ -66,7 +66,7 @@ def test_loop_stops_when_told(link: HubLink) -> None:
 
 def test_prune_keeps_every_unacknowledged_event(link: HubLink) -> None:
     for i in range(4):
-        make_agency(name=f"Retensi {i}")
+        node_change(f"Retensi {i}")
     events = list(OutboxEvent.objects.order_by("id"))
     long_ago = timezone.now() - timedelta(days=200)
     OutboxEvent.objects.filter(pk__in=[e.pk for e in events[:2]]).update(acked_at=long_ago)
@@ -80,7 +80,7 @@ def test_prune_keeps_every_unacknowledged_event(link: HubLink) -> None:
 
 
 def test_a_hub_needing_pruned_events_is_reported_not_silently_skipped(link: HubLink) -> None:
-    make_agency(name="Terlalu Lama")
+    node_change("Terlalu Lama")
     newest = OutboxEvent.objects.order_by("-id").values_list("pk", flat=True).first()
     assert newest is not None
     HubLink.objects.filter(pk=1).update(sent_seq=0, pruned_through=newest - 1)

@@ -16,9 +16,8 @@ from lintas.accounts.roles import Role
 from lintas.sync import crypto
 from lintas.sync.models import HubLink, OutboxEvent, SyncNode
 from lintas.sync.services import node_enrol
-from tests.factories import make_agency
 from tests.sync.conftest import node_crossing
-from tests.sync.helpers import FakeNode
+from tests.sync.helpers import FakeNode, node_change, node_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +106,9 @@ def test_node_page_shows_backlog_last_success_and_last_error(
         last_error="unreachable: the hub cannot be reached",
         last_error_at=timezone.now(),
     )
+    node_officer()
     OutboxEvent.objects.update(acked_at=timezone.now())
-    make_agency(name="Belum Terkirim")  # one change the hub has not acknowledged
+    node_change("Belum Terkirim")  # one change the hub has not acknowledged
     html = admin_client.get("/sync/").content.decode()
     assert "https://hub.lintas.example" in html
     assert "unreachable: the hub cannot be reached" in html

@@ -14,6 +14,7 @@ from lintas.accounts.models import Agency, User
 from lintas.accounts.roles import AgencyType, Role
 from lintas.accounts.services import agency_create, user_update
 from lintas.audit.models import AuditEntry
+from lintas.common.errors import PermissionDenied
 from lintas.common.ids import uuid7
 from lintas.crossings.models import Crossing
 from lintas.places.models import EntryPoint, Post
@@ -73,21 +74,23 @@ def test_rule_sets_and_watch_lists_go_to_every_node(
         assert got[str(watch_list.pk)]["model"] == "screening.watchlist"
 
 
-def test_an_account_made_at_a_node_reaches_the_other_nodes(node: FakeNode) -> None:
+def test_an_agency_made_at_a_node_is_refused_and_reaches_no_node(node: FakeNode) -> None:
     wini = FakeNode(code="post-wini", post="wini")
     agency = Agency(
         id=uuid7(), origin="post-motaain", code="ngo-motaain", name="Yayasan", type="NGO"
     )
     response = node.push(node.batch([node.event(agency)], after=0))
-    assert response.status_code == 200
-    assert Agency.objects.get(pk=agency.pk).origin == "post-motaain"
-    got = items(page_of(wini))[str(agency.pk)]
-    assert (got["model"], got["state"]["name"]) == ("accounts.agency", "Yayasan")
+    assert response.status_code == 403
+    assert node.data(response)["code"] == "policy.hub_only"
+    assert not Agency.objects.filter(pk=agency.pk).exists()
+    assert str(agency.pk) not in items(page_of(wini))
 
 
-def test_records_of_other_nodes_are_not_sent(node: FakeNode, hub_officer: User) -> None:
+def test_records_of_other_nodes_are_not_sent(
+    node: FakeNode, hub_officer: User, wini_officer: User
+) -> None:
     other = FakeNode(code="post-wini", post="wini")
-    theirs = node_crossing(hub_officer, origin="post-wini")
+    theirs = node_crossing(wini_officer, origin="post-wini")
     assert (
         other.push(other.batch([other.event(r) for r in theirs.records], after=0)).status_code
         == 200
@@ -248,24 +251,25 @@ def test_a_newer_password_set_at_the_post_is_kept(as_node: HubLink) -> None:
     assert here.failed_logins == 2
 
 
-def test_an_edit_not_yet_confirmed_by_the_hub_wins_locally(as_node: HubLink) -> None:
+def test_an_account_edit_at_a_node_is_refused_there(as_node: HubLink) -> None:
     agency = hub_agency()
     officer = hub_user(agency, "motaain")
     admin = hub_user(agency, "motaain", username="admin.pos", role=Role.AGENCY_ADMIN)
     apply_page(page(item(agency), item(officer), item(admin)), started_at=timezone.now())
-    user_update(
-        actor=User.objects.get(pk=admin.pk),
-        user=User.objects.get(pk=officer.pk),
-        full_name="Diubah Di Pos",
-    )
-    officer.full_name = "Diubah Di Hub"
-    report = apply_page(page(item(officer)), started_at=timezone.now())
-    assert (report.items, report.kept_local) == (0, 1)
-    assert User.objects.get(pk=officer.pk).full_name == "Diubah Di Pos"
+    events = OutboxEvent.objects.count()
+    with pytest.raises(PermissionDenied) as refused:
+        user_update(
+            actor=User.objects.get(pk=admin.pk),
+            user=User.objects.get(pk=officer.pk),
+            full_name="Diubah Di Pos",
+        )
+    assert refused.value.code == "hub_only"
+    assert User.objects.get(pk=officer.pk).full_name == officer.full_name
+    assert OutboxEvent.objects.count() == events
 
 
 def test_a_record_this_node_owns_is_never_taken_from_the_hub(
-    as_node: HubLink, officer: User
+    officer: User, as_node: HubLink
 ) -> None:
     made = node_crossing(officer, origin="post-motaain")
     for record in made.records:

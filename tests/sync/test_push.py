@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from lintas.accounts.models import User
@@ -67,15 +69,27 @@ def test_identical_resend_adds_nothing(node: FakeNode, hub_officer: User) -> Non
 
 
 def test_later_edit_by_the_owner_updates_the_record(node: FakeNode, hub_officer: User) -> None:
+    made = node_crossing(hub_officer)
+    assert node.push(node.batch([node.event(r) for r in made.records], after=0)).status_code == 200
+    made.document.expiry_date = date(2036, 6, 30)  # a renewed passport, as the desk records it
+    response = node.push(node.batch([node.event(made.document)], after=3))
+    assert response.status_code == 200
+    document = TravelDocument.objects.get(pk=made.document.pk)
+    assert document.expiry_date == date(2036, 6, 30)
+    assert SyncNode.objects.get(pk="post-motaain").applied_seq == 4
+
+
+def test_an_edit_the_services_never_make_is_refused(node: FakeNode, hub_officer: User) -> None:
     made = node_crossing(hub_officer, notes="v1")
     assert node.push(node.batch([node.event(r) for r in made.records], after=0)).status_code == 200
     made.crossing.notes = "v2"
     made.crossing.deleted_at = made.crossing.crossed_at
     response = node.push(node.batch([node.event(made.crossing)], after=3))
-    assert response.status_code == 200
+    assert response.status_code == 403
+    assert node.data(response)["code"] == "policy.field"
     crossing = Crossing.objects.get(pk=made.crossing.pk)
-    assert (crossing.notes, crossing.deleted_at) == ("v2", made.crossing.crossed_at)
-    assert SyncNode.objects.get(pk="post-motaain").applied_seq == 4
+    assert (crossing.notes, crossing.deleted_at) == ("v1", None)
+    assert SyncNode.objects.get(pk="post-motaain").applied_seq == 3
 
 
 def test_two_events_of_one_record_in_a_batch_end_in_the_last_state(
@@ -94,10 +108,12 @@ def test_two_events_of_one_record_in_a_batch_end_in_the_last_state(
     ) == [1, 2, 3, 4]
 
 
-def test_nodes_have_separate_sequences(node: FakeNode, hub_officer: User) -> None:
+def test_nodes_have_separate_sequences(
+    node: FakeNode, hub_officer: User, wini_officer: User
+) -> None:
     other = FakeNode(code="post-wini", post="wini")
     mine = node_crossing(hub_officer, number="A1111111")
-    theirs = node_crossing(hub_officer, origin="post-wini", number="B2222222")
+    theirs = node_crossing(wini_officer, origin="post-wini", number="B2222222")
     assert node.push(node.batch([node.event(r) for r in mine.records], after=0)).status_code == 200
     response = other.push(other.batch([other.event(r) for r in theirs.records], after=0))
     assert response.status_code == 200

@@ -63,6 +63,7 @@ class Result:
     duplicated: int = 0
     conflicts_surfaced: int = 0
     silent_overwrites: int = 0
+    node_edits_refused: int = 0
     kills: int = 0
     cuts: int = 0
     settled: bool = False
@@ -74,7 +75,8 @@ class Result:
         return (
             f"created={self.created} at_hub={self.at_hub} lost={self.lost} "
             f"duplicated={self.duplicated} conflicts_surfaced={self.conflicts_surfaced} "
-            f"silent_overwrites={self.silent_overwrites} kills={self.kills}"
+            f"silent_overwrites={self.silent_overwrites} "
+            f"node_edits_refused={self.node_edits_refused} kills={self.kills}"
         )
 
     @property
@@ -303,11 +305,20 @@ class Simulation:
             c.run(c.hub, [*args, "--full-name", name])
             self.hub_names[officer] = name
         else:
+            # Accounts are made and changed at the hub only: the node's own service must
+            # refuse the edit, and nothing of it may travel.
             node = c.nodes[action.target]
             name = f"Officer {index} at {node.name} {serial}"
             args = ["sim", "rename", "--actor", f"sim.admin.{index}", "--username", officer]
-            c.run(node, [*args, "--full-name", name])
-            self.node_names[(node.name, officer)] = name
+            try:
+                c.run(node, [*args, "--full-name", name])
+            except RuntimeError as exc:
+                if "PermissionDenied" not in str(exc):
+                    raise
+                self.result.node_edits_refused += 1
+            else:
+                self.result.silent_overwrites += 1
+                self.result.notes.append(f"{node.name} accepted an edit of {officer}'s account")
 
     def restore_cuts(self, *, all_now: bool = False) -> None:
         now = time.monotonic()
