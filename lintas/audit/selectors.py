@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from lintas.accounts.models import User
@@ -11,6 +12,10 @@ from lintas.accounts.roles import Capability
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
 from lintas.common.errors import PermissionDenied
+from lintas.common.models import LintasModel, current_node
+
+# The action of the hub's entry for a record applied from a node: ``sync.apply:<node>``.
+APPLY_PREFIX = "sync.apply:"
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,41 @@ def _check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> ChainB
             entry.seq, "does not follow the entry before it (inserted, reordered or replaced)"
         )
     return None
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    model: str
+    record_id: str
+    origin: str
+
+
+def applied_records_uncovered(*, limit: int = 50) -> tuple[int, list[Uncovered]]:
+    """At the hub: records made at a node that no entry of the hub's own chain covers.
+
+    Every record the hub applies from a node gets an entry (``sync.apply:<node>``) in the
+    hub's chain; a node-made record without one entered the hub's database some other
+    way. Returns how many node-made records were checked, and the first ``limit`` found
+    uncovered.
+    """
+    hub = current_node()
+    checked = 0
+    found: list[Uncovered] = []
+    for model in apps.get_models():
+        if not issubclass(model, LintasModel) or model._meta.abstract:
+            continue
+        label = model._meta.label_lower
+        covered = set(
+            AuditEntry.objects.filter(
+                node=hub, object_type=label, action__startswith=APPLY_PREFIX
+            ).values_list("object_id", flat=True)
+        )
+        rows = model._base_manager.exclude(origin=hub).values_list("pk", "origin")
+        for pk, origin in rows.iterator(chunk_size=5000):
+            checked += 1
+            if str(pk) not in covered and len(found) < limit:
+                found.append(Uncovered(label, str(pk), str(origin)))
+    return checked, found
 
 
 def audit_entries_list(*, user: User, limit: int = 100) -> QuerySet[AuditEntry]:

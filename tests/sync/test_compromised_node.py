@@ -593,3 +593,37 @@ def test_a_node_may_not_make_or_change_hub_records(
     after = synced_counts()
     assert after.pop("audit") == before.pop("audit") + 1
     assert after == before
+
+
+def test_audit_verify_at_the_hub_finds_a_node_record_that_has_no_entry(
+    node: FakeNode, genuine: list[dict[str, Any]], people: People
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from lintas.audit.selectors import applied_records_uncovered
+    from lintas.crossings.models import Crossing
+
+    assert send(node, genuine).status_code == 200
+    checked, uncovered = applied_records_uncovered()
+    assert (checked, uncovered) == (len({e["record_id"] for e in genuine}), [])
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert f"covered node_records={checked}" in out.getvalue()
+    # A crossing slipped into the hub's database past the sync service:
+    planted = Crossing.objects.get(
+        pk=next(e for e in genuine if e["model"] == "crossings.crossing")["record_id"]
+    )
+    planted.pk = None
+    from lintas.common.ids import uuid7
+
+    planted.id = uuid7()
+    planted.save(force_insert=True)
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", stdout=out)
+    assert (
+        f"UNCOVERED model=crossings.crossing id={planted.pk} origin={NODE} "
+        "reason='applied from a node without a hub audit entry'"
+    ) in out.getvalue()

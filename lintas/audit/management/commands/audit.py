@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lintas.audit.selectors import audit_chain_verify
+from lintas.audit.selectors import applied_records_uncovered, audit_chain_verify
+from lintas.common.models import current_node
 
 
 class Command(BaseCommand):
@@ -29,5 +30,16 @@ class Command(BaseCommand):
                 )
         if not reports:
             self.stdout.write("intact entries=0 (no audit entries yet)")
+        if current_node() == "hub" and not options.get("node"):
+            # The hub's chain must cover every record it accepted from a node.
+            checked, uncovered = applied_records_uncovered()
+            for u in uncovered:
+                broken = True
+                self.stdout.write(
+                    f"UNCOVERED model={u.model} id={u.record_id} origin={u.origin} "
+                    "reason='applied from a node without a hub audit entry'"
+                )
+            if not uncovered:
+                self.stdout.write(f"covered node_records={checked}")
         if broken:
             raise CommandError("audit chain broken", returncode=1)
