@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from lintas.accounts.models import Agency, User
-from lintas.accounts.roles import AgencyType, Role
+from lintas.accounts.roles import ROLES_NEEDING_POST, AgencyType, Role
 from lintas.accounts.services import agency_create, user_create
 from lintas.places.models import Post
 
@@ -42,7 +42,7 @@ def make_user(
     n = next(_seq)
     if agency is None:
         agency = make_agency(type=ROLE_AGENCY[Role(role)])
-    if post is None and role in (Role.POST_OFFICER, Role.MARKET_REGISTRAR):
+    if post is None and role in ROLES_NEEDING_POST:
         post = Post.objects.get(code="motaain")
     return user_create(
         actor=None,

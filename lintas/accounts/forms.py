@@ -67,13 +67,23 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, posts: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["agency"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = agencies
         if agencies.count() == 1:
             field.initial = agencies.first()
+        _offer_posts(self, posts)
+
+
+def _offer_posts(form: forms.Form, posts: Any) -> None:
+    """Offer only the posts the granter may grant (the service checks it again)."""
+    if posts is None:
+        return
+    field = form.fields["post"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = posts
 
 
 class UserEditForm(forms.Form):
@@ -82,15 +92,20 @@ class UserEditForm(forms.Form):
     post = forms.ModelChoiceField(label=_("Post"), queryset=Post.objects.all(), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
+    def __init__(self, *args: Any, posts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_posts(self, posts)
+
     @classmethod
-    def for_user(cls, user: User) -> UserEditForm:
+    def for_user(cls, user: User, posts: Any = None) -> UserEditForm:
         return cls(
             initial={
                 "full_name": user.full_name,
                 "role": user.role,
                 "post": user.post,
                 "is_active": user.is_active,
-            }
+            },
+            posts=posts,
         )
 
 

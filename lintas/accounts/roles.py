@@ -109,8 +109,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     },
 }
 
-# Roles that work at a desk of a post must name that post.
-ROLES_NEEDING_POST = frozenset({Role.POST_OFFICER, Role.MARKET_REGISTRAR})
+# Roles bound to one post must name it: the desk roles, and the supervisor, whose alerts,
+# interviews and tips are those of the post. Investigators (police, immigration) work across
+# posts and have none; selectors read their reach from the role, not from a missing post.
+ROLES_NEEDING_POST = frozenset({Role.POST_OFFICER, Role.MARKET_REGISTRAR, Role.SUPERVISOR})
 
 # Which agencies may hold the desk and investigation roles; other roles fit any agency.
 ROLE_AGENCY_TYPES: dict[str, frozenset[str]] = {

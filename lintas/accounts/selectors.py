@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lintas.accounts.models import Agency, User
 from lintas.accounts.roles import Capability
 from lintas.common.errors import NotFound, PermissionDenied
+from lintas.places.models import Post
 
 
 def users_manageable(*, actor: User, search: str = "") -> QuerySet[User]:
@@ -43,6 +44,17 @@ def agencies_assignable(*, actor: User) -> QuerySet[Agency]:
     if actor.can(Capability.MANAGE_OWN_AGENCY_USERS):
         return qs.filter(pk=actor.agency_id)
     raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def posts_assignable(*, actor: User, current: str | None = None) -> QuerySet[Post]:
+    """Posts the actor may grant access at: their own if they have one, else every post.
+
+    ``current`` (the edited user's post) stays a choice so that an unrelated edit keeps it.
+    """
+    qs = Post.objects.order_by("name")
+    if actor.post_id is not None and not actor.can(Capability.MANAGE_ALL_USERS):
+        return qs.filter(pk__in={actor.post_id, current} - {None})
+    return qs
 
 
 def agencies_list(*, actor: User) -> QuerySet[Agency]:

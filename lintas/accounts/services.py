@@ -95,6 +95,20 @@ def _check_role_fit(*, actor: User | None, agency: Agency, role: str, post: Post
         raise ValidationFailed(_("Please correct the marked fields."), field_errors=errors)
 
 
+def _check_grant_within_post(*, actor: User | None, post: Post | None) -> None:
+    """A granter bound to a post grants access at that post only, whatever the role."""
+    if actor is None or actor.can(Capability.MANAGE_ALL_USERS) or actor.post_id is None:
+        return
+    if post is None or post.pk != actor.post_id:
+        raise ValidationFailed(
+            _("Please correct the marked fields."),
+            field_errors={
+                "post": _("You may only grant access at your own post: %(post)s.")
+                % {"post": actor.post}
+            },
+        )
+
+
 def _check_admin_scope(actor: User | None, agency: Agency) -> None:
     if actor is None or actor.can(Capability.MANAGE_ALL_USERS):
         return
@@ -146,6 +160,7 @@ def user_create(
     full_name = clean_text(full_name, field="full_name", max_length=150)
     email = clean_text(email, field="email", max_length=254, required=False)
     _check_role_fit(actor=actor, agency=agency, role=role, post=post)
+    _check_grant_within_post(actor=actor, post=post)
     candidate = User(username=username, full_name=full_name, email=email)
     _check_password(password, candidate)
     with transaction.atomic():
@@ -196,6 +211,13 @@ def user_update(
         ):
             raise PermissionDenied(_("Only a system administrator may change this user."))
         _check_role_fit(actor=actor, agency=user.agency, role=new_role, post=new_post)
+        grants = (
+            new_role != user.role
+            or (new_post.pk if new_post else None) != user.post_id
+            or (is_active is True and not user.is_active)
+        )
+        if grants:
+            _check_grant_within_post(actor=actor, post=new_post)
         changed: list[str] = []
         if full_name is not None:
             cleaned = clean_text(full_name, field="full_name", max_length=150)

@@ -25,8 +25,7 @@ from lintas.accounts.forms import (
 from lintas.accounts.middleware import mark_session_start
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.common.errors import LintasError, NotFound
-from lintas.common.forms import add_service_errors
+from lintas.common.pages import shown_on
 
 EXPIRED_MESSAGES = {
     "idle": gettext_noop(
@@ -100,11 +99,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         if not user.check_password(form.cleaned_data["current"]):
             form.add_error("current", _("The current password is wrong."))
         else:
-            try:
+            with shown_on(form) as refused:
                 services.user_set_password(actor=user, user=user, password=form.cleaned_data["new"])
-            except LintasError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 # Changing the password rotates the session hash; keep this session open.
                 user.refresh_from_db()
                 login(request, user, backend="lintas.accounts.backends.LockoutModelBackend")
@@ -133,10 +130,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = signed_in_user(request)
     agencies = selectors.agencies_assignable(actor=actor)
-    form = UserCreateForm(request.POST or None, agencies=agencies)
+    posts = selectors.posts_assignable(actor=actor)
+    form = UserCreateForm(request.POST or None, agencies=agencies, posts=posts)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown_on(form) as refused:
             created = services.user_create(
                 actor=actor,
                 agency=data["agency"],
@@ -147,9 +145,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 post=data["post"],
                 password=data["password"],
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(request, _("User %(name)s created.") % {"name": created.username})
             return redirect("accounts:user_list")
     status = 400 if request.method == "POST" else 200
@@ -160,15 +156,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
     actor = signed_in_user(request)
-    try:
-        target = selectors.user_for_admin(actor=actor, user_id=user_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
-    form = UserEditForm(request.POST) if request.method == "POST" else UserEditForm.for_user(target)
+    target = selectors.user_for_admin(actor=actor, user_id=user_id)
+    posts = selectors.posts_assignable(actor=actor, current=target.post_id)
+    form = (
+        UserEditForm(request.POST, posts=posts)
+        if request.method == "POST"
+        else UserEditForm.for_user(target, posts=posts)
+    )
     reset_form = PasswordResetForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown_on(form) as refused:
             services.user_update(
                 actor=actor,
                 user=target,
@@ -177,9 +175,7 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
                 post=data["post"],
                 is_active=data["is_active"],
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_edit", user_id=target.pk)
     status = 400 if request.method == "POST" else 200
@@ -195,19 +191,14 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
 @require_POST
 def user_reset_password(request: HttpRequest, user_id: str) -> HttpResponse:
     actor = signed_in_user(request)
-    try:
-        target = selectors.user_for_admin(actor=actor, user_id=user_id)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    target = selectors.user_for_admin(actor=actor, user_id=user_id)
     reset_form = PasswordResetForm(request.POST)
     if reset_form.is_valid():
-        try:
+        with shown_on(reset_form) as refused:
             services.user_set_password(
                 actor=actor, user=target, password=reset_form.cleaned_data["password"]
             )
-        except LintasError as error:
-            add_service_errors(reset_form, error)
-        else:
+        if not refused:
             messages.success(request, _("Password reset."))
             return redirect("accounts:user_edit", user_id=target.pk)
     return render(
@@ -222,11 +213,8 @@ def user_reset_password(request: HttpRequest, user_id: str) -> HttpResponse:
 @require_POST
 def user_unlock(request: HttpRequest, user_id: str) -> HttpResponse:
     actor = signed_in_user(request)
-    try:
-        target = selectors.user_for_admin(actor=actor, user_id=user_id)
-        services.user_unlock(actor=actor, user=target)
-    except NotFound:
-        return render(request, "404.html", status=404)
+    target = selectors.user_for_admin(actor=actor, user_id=user_id)
+    services.user_unlock(actor=actor, user=target)
     messages.success(request, _("Lock-out lifted."))
     return redirect("accounts:user_edit", user_id=target.pk)
 
@@ -238,7 +226,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     form = AgencyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with shown_on(form) as refused:
             agency = services.agency_create(
                 actor=actor,
                 name=data["name"],
@@ -247,9 +235,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
                 regency=data["regency"],
                 post=data["post"],
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(request, _("Agency %(name)s created.") % {"name": agency.name})
             return redirect("accounts:agency_list")
     status = 400 if request.method == "POST" else 200
