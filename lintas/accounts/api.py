@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from lintas.accounts import selectors
 from lintas.accounts.decorators import signed_in_user
+from lintas.common.api_errors import errors
 
 router = Router()
 
@@ -32,7 +33,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user")
+@router.get("/me", response={200: MeOut, **errors(401)}, summary="The signed-in user")
 def me(request: HttpRequest) -> MeOut:
     user = signed_in_user(request)
     return MeOut(
@@ -47,7 +48,11 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/users", response=list[UserOut], summary="Users the caller administers")
+@router.get(
+    "/users",
+    response={200: list[UserOut], **errors(401, 403)},
+    summary="Users the caller administers",
+)
 def users(request: HttpRequest, q: str = "") -> list[UserOut]:
     actor = signed_in_user(request)
     return [

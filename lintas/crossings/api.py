@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from lintas.accounts.decorators import signed_in_user
+from lintas.common.api_errors import errors
 from lintas.common.errors import ValidationFailed
 from lintas.crossings import kilb, selectors, services
 from lintas.crossings.models import Crossing, MarketVisit
@@ -87,7 +88,11 @@ def _crossing_out(c: Crossing) -> CrossingOut:
     )
 
 
-@router.post("/crossings", response={201: CrossingOut}, summary="Register a crossing")
+@router.post(
+    "/crossings",
+    response={201: CrossingOut, **errors(400, 401, 403, 409, 422)},
+    summary="Register a crossing",
+)
 def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[CrossingOut]:
     actor = signed_in_user(request)
     crossing = services.crossing_register(
@@ -117,7 +122,11 @@ def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[Cross
     return Status(201, _crossing_out(crossing))
 
 
-@router.get("/crossings/today", response=list[CrossingOut], summary="Today's crossings at my post")
+@router.get(
+    "/crossings/today",
+    response={200: list[CrossingOut], **errors(401, 403)},
+    summary="Today's crossings at my post",
+)
 def crossings_today(
     request: HttpRequest, direction: str = "", kind: str = "", q: str = ""
 ) -> list[CrossingOut]:
@@ -131,7 +140,11 @@ class MrzIn(Schema):
     lines: list[str] = Field(min_length=1, max_length=3)
 
 
-@router.post("/mrz", summary="Read an MRZ (no record is written)")
+@router.post(
+    "/mrz",
+    response={200: dict[str, Any], **errors(400, 401, 403, 422)},
+    summary="Read an MRZ (no record is written)",
+)
 def mrz_read(request: HttpRequest, payload: MrzIn) -> dict[str, Any]:
     signed_in_user(request)
     try:
@@ -168,20 +181,32 @@ def _visit_out(v: MarketVisit) -> VisitOut:
     )
 
 
-@router.post("/market/visits", response={201: VisitOut}, summary="Check a market visitor in")
+@router.post(
+    "/market/visits",
+    response={201: VisitOut, **errors(400, 401, 403, 409, 422)},
+    summary="Check a market visitor in",
+)
 def market_check_in(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
     visit = services.market_visit_register(actor=signed_in_user(request), **payload.dict())
     return Status(201, _visit_out(visit))
 
 
-@router.post("/market/visits/{number}/checkout", response=VisitOut, summary="Check out by slip")
+@router.post(
+    "/market/visits/{number}/checkout",
+    response={200: VisitOut, **errors(401, 403, 404, 409)},
+    summary="Check out by slip",
+)
 def market_check_out(request: HttpRequest, number: str) -> VisitOut:
     return _visit_out(
         services.market_visit_checkout(actor=signed_in_user(request), visit_number=number)
     )
 
 
-@router.get("/market/open", response=list[VisitOut], summary="Visitors not checked out today")
+@router.get(
+    "/market/open",
+    response={200: list[VisitOut], **errors(401, 403)},
+    summary="Visitors not checked out today",
+)
 def market_open(request: HttpRequest) -> list[VisitOut]:
     return [_visit_out(v) for v in selectors.market_visits_open(user=signed_in_user(request))]
 
@@ -202,7 +227,11 @@ class KilbOut(Schema):
     used_this_month_idr: int
 
 
-@router.post("/kilb", response={201: KilbOut}, summary="Issue a KILB card to a PLB holder")
+@router.post(
+    "/kilb",
+    response={201: KilbOut, **errors(400, 401, 403, 409, 422)},
+    summary="Issue a KILB card to a PLB holder",
+)
 def kilb_issue(request: HttpRequest, payload: KilbIn) -> Status[KilbOut]:
     card = kilb.kilb_card_issue(actor=signed_in_user(request), **payload.dict())
     return Status(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lintas.common.api_errors import errors
 from lintas.places import selectors
 
 router = Router()
@@ -29,7 +30,11 @@ class PostOut(Schema):
     entry_points: list[EntryPointOut]
 
 
-@router.get("/posts", response=list[PostOut], summary="Border posts and their entry points")
+@router.get(
+    "/posts",
+    response={200: list[PostOut], **errors(401)},
+    summary="Border posts and their entry points",
+)
 def posts(request: HttpRequest) -> list[PostOut]:
     return [
         PostOut(
@@ -46,16 +51,22 @@ def posts(request: HttpRequest) -> list[PostOut]:
     ]
 
 
-@router.get("/regencies", response=list[AreaOut], summary="Regencies of the province")
+@router.get(
+    "/regencies", response={200: list[AreaOut], **errors(401)}, summary="Regencies of the province"
+)
 def regencies(request: HttpRequest) -> list[AreaOut]:
     return [AreaOut(code=r.code, name=r.name) for r in selectors.regencies_list()]
 
 
-@router.get("/regencies/{code}/districts", response=list[AreaOut], summary="Districts")
+@router.get(
+    "/regencies/{code}/districts", response={200: list[AreaOut], **errors(401)}, summary="Districts"
+)
 def districts(request: HttpRequest, code: str) -> list[AreaOut]:
     return [AreaOut(code=d.code, name=d.name) for d in selectors.districts_of(regency_code=code)]
 
 
-@router.get("/districts/{code}/villages", response=list[AreaOut], summary="Villages")
+@router.get(
+    "/districts/{code}/villages", response={200: list[AreaOut], **errors(401)}, summary="Villages"
+)
 def villages(request: HttpRequest, code: str) -> list[AreaOut]:
     return [AreaOut(code=v.code, name=v.name) for v in selectors.villages_of(district_code=code)]

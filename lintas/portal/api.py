@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import APIKeyHeader
 
 from lintas.cases import tips
+from lintas.common.api_errors import errors
 from lintas.common.errors import LintasError
 from lintas.portal.security import portal_setting
 
@@ -73,7 +74,7 @@ class SmsOut(Schema):
 @router.post(
     "/sms",
     auth=GatewayToken(),
-    response={200: SmsOut, 201: SmsOut},
+    response={200: SmsOut, 201: SmsOut, **errors(400, 401, 422, 503)},
     summary="A tip received by SMS or WhatsApp through the gateway",
 )
 def sms_tip(request: HttpRequest, payload: SmsIn) -> Status[SmsOut]:

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from lintas.accounts.decorators import signed_in_user
+from lintas.common.api_errors import errors
 from lintas.common.errors import NotFound
 from lintas.screening import selectors, services
 from lintas.screening.models import Alert, AlertStatus
@@ -45,14 +46,18 @@ def _out(a: Alert) -> AlertOut:
     )
 
 
-@router.get("/alerts", response=list[AlertOut], summary="Alerts I may see")
+@router.get("/alerts", response={200: list[AlertOut], **errors(401)}, summary="Alerts I may see")
 def alerts(request: HttpRequest, status: str = AlertStatus.OPEN) -> list[AlertOut]:
     return [
         _out(a) for a in selectors.alerts_queue(user=signed_in_user(request), status=status)[:500]
     ]
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Acknowledge")
+@router.post(
+    "/alerts/{alert_id}/acknowledge",
+    response={200: AlertOut, **errors(401, 403, 404, 409, 422)},
+    summary="Acknowledge",
+)
 def acknowledge(request: HttpRequest, alert_id: UUID) -> AlertOut:
     return _out(services.alert_acknowledge(actor=signed_in_user(request), alert_id=alert_id))
 
@@ -62,7 +67,11 @@ class CloseIn(Schema):
     note: str = Field("", max_length=500)
 
 
-@router.post("/alerts/{alert_id}/close", response=AlertOut, summary="Close with an outcome")
+@router.post(
+    "/alerts/{alert_id}/close",
+    response={200: AlertOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Close with an outcome",
+)
 def close(request: HttpRequest, alert_id: UUID, payload: CloseIn) -> AlertOut:
     return _out(
         services.alert_close(
@@ -82,7 +91,11 @@ class ScreeningOut(Schema):
     reasons: list[dict[str, Any]]
 
 
-@router.get("/screening/{crossing_id}", response=ScreeningOut, summary="A crossing's screening")
+@router.get(
+    "/screening/{crossing_id}",
+    response={200: ScreeningOut, **errors(401, 403, 404, 422)},
+    summary="A crossing's screening",
+)
 def screening_of(request: HttpRequest, crossing_id: UUID) -> ScreeningOut:
     from lintas.crossings.selectors import crossing_for_desk
 
