@@ -59,6 +59,7 @@ log = logging.getLogger("lintas.sync")
 PUSH_PATH = "/api/sync/push"
 PULL_PATH = "/api/sync/pull"
 ENROL_PATH = "/api/sync/enrol"
+ROTATE_PATH = "/api/sync/rotate"
 DEFAULT_TIMEOUT = 60.0
 # Statuses whose reply changes the node's state: they must carry the hub's signature.
 _STATE_CHANGING = frozenset({200, 409})
@@ -111,6 +112,11 @@ class HubClient:
         try:
             return self._call(path, payload)
         except SyncError as exc:
+            if exc.code == "bad_signature" and self.link.next_private_key:
+                # A rotation whose confirmation was lost: the hub holds the new key.
+                _promote_next_key()
+                self.link = HubLink.objects.get(pk=1)
+                return self._call(path, payload)
             if exc.code != "stale" or "hub_time" not in exc.extra:
                 raise
         # The clock was off (a post PC without a working RTC battery): the stale refusal
@@ -136,7 +142,7 @@ class HubClient:
             H_NODE: self.link.node,
             H_TIME: str(sent_at),
             H_NONCE: nonce,
-            H_SIGNATURE: crypto.sign(self.link.private_key, message),
+            H_SIGNATURE: crypto.sign(crypto.open_private_key(self.link.private_key), message),
         }
         status, content, reply_headers = _http(url, body, headers, self.timeout)
         hub_time = str(reply_headers.get(H_TIME, ""))
@@ -257,7 +263,8 @@ def hub_enrol(*, hub_url: str, code: str, timeout: float = DEFAULT_TIMEOUT) -> H
         # the hub still knows how far it got.
         link.hub_url = hub_url
         link.node = node
-        link.private_key = private_key
+        link.private_key = crypto.seal_private_key(private_key)
+        link.next_private_key = ""
         link.hub_public_key = hub_public
         link.enrolled_at = now
         link.revoked_at = None
@@ -273,6 +280,42 @@ def hub_enrol(*, hub_url: str, code: str, timeout: float = DEFAULT_TIMEOUT) -> H
 
 
 # --- push and pull ----------------------------------------------------------------------
+
+
+def _promote_next_key() -> None:
+    with transaction.atomic():
+        link = HubLink.objects.select_for_update().get(pk=1)
+        if not link.next_private_key:
+            return
+        link.private_key, link.next_private_key = link.next_private_key, ""
+        link.save(update_fields=["private_key", "next_private_key"])
+        audit_append(actor=None, action="sync.key_rotated", obj=("sync.hublink", "1"))
+
+
+def node_key_rotate(*, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Give this node a new signing key: the hub accepts it over a request signed with
+    the old one, with proof that the node holds the new one. Returns the new public key.
+
+    The new key is kept (sealed) before the request, so a lost reply does not lock the
+    node out: the next call that the old key no longer opens switches to it.
+    """
+    link = _link()
+    new_key = crypto.new_private_key()
+    public_key = crypto.public_key_of(new_key)
+    HubLink.objects.filter(pk=1).update(next_private_key=crypto.seal_private_key(new_key))
+    link.refresh_from_db()
+    client = HubClient(link, timeout=timeout)
+    nonce = secrets.token_hex(16)
+    client.call(
+        ROTATE_PATH,
+        {
+            "public_key": public_key,
+            "nonce": nonce,
+            "proof": crypto.sign(new_key, crypto.rotation_message(link.node, public_key, nonce)),
+        },
+    )
+    _promote_next_key()
+    return public_key
 
 
 def _link() -> HubLink:

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from lintas.common.crypto import data_key as _data_key
+from lintas.common.crypto import decrypt_text, encrypt_text
+
+# A key stored before keys were sealed: 64 hex characters, resealed at the next rotation.
+_CLEAR_KEY = re.compile(r"^[0-9a-f]{64}$")
 
 # Crockford-like alphabet without 0/O, 1/I/L: codes are read over the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -24,6 +31,29 @@ CODE_GROUP_SIZE = 4
 def new_private_key() -> str:
     """A new Ed25519 private key, as 64 hex characters (its 32-byte seed)."""
     return secrets.token_bytes(32).hex()
+
+
+def _sealing_secret() -> str:
+    # Its own secret, derived from the data key (kept outside the database): the key
+    # file alone does not let anyone sign for the node.
+    return "node-signing-key:" + _data_key()
+
+
+def seal_private_key(private_key: str) -> str:
+    """The node's private key as stored in its database: sealed with the data key."""
+    return encrypt_text(private_key, secret=_sealing_secret())
+
+
+def open_private_key(stored: str) -> str:
+    """The node's private key from its stored form (sealed, or a clear key of old)."""
+    if _CLEAR_KEY.match(stored):
+        return stored
+    return decrypt_text(stored, secret=_sealing_secret())
+
+
+def rotation_message(node: str, public_key: str, nonce: str) -> bytes:
+    """What a node signs with its new key to prove it holds it."""
+    return f"lintas-rotate\n{node}\n{public_key}\n{nonce}".encode("ascii")
 
 
 def public_key_of(private_key: str) -> str:

@@ -69,7 +69,11 @@ class HubLink(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     hub_url = models.CharField(max_length=200)
     node = models.CharField(max_length=40)
-    private_key = models.CharField(max_length=64)
+    # Sealed with a secret derived from the data key (``sync.crypto.seal_private_key``):
+    # reading the database file does not give the key.
+    private_key = models.CharField(max_length=200)
+    # During a key rotation: the new key, until the hub has confirmed it.
+    next_private_key = models.CharField(max_length=200, blank=True)
     hub_public_key = models.CharField(max_length=64)
     enrolled_at = models.DateTimeField()
     sent_seq = models.BigIntegerField(default=0)

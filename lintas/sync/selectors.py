@@ -101,3 +101,24 @@ def hub_status(*, user: User, now: datetime | None = None) -> HubStatus:
         ),
         security=list(SecurityEvent.objects.filter(reviewed_at__isnull=True).order_by("-at")[:100]),
     )
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    at: datetime
+    model: str
+    record_id: str
+    officer_id: str
+
+
+def node_records_sent(*, user: User | None, code: str, since: datetime) -> list[SentRecord]:
+    """Every record the hub applied from node ``code`` since ``since``, for review after the
+    node was revoked (a stolen desk PC): read from the hub's own audit entries."""
+    if user is not None:
+        _require(user)
+    rows = (
+        AuditEntry.objects.filter(node=current_node(), action=f"sync.apply:{code}", at__gte=since)
+        .order_by("seq")
+        .values_list("at", "object_type", "object_id", "actor_id")
+    )
+    return [SentRecord(at, model, rid, str(actor or "")) for at, model, rid, actor in rows]

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lintas.audit.services import audit_append
 from lintas.sync import crypto
 from lintas.sync.apply_push import (
     apply_audit,
@@ -279,6 +280,38 @@ def pull_serve(*, node: str, nonce: str, data: dict[str, Any]) -> dict[str, Any]
     return page
 
 
+def key_rotate(*, node: str, nonce: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Take a node's new public key, over a request signed with its current one.
+
+    The node proves it holds the new key by signing the rotation with it. A thief with
+    the old key can rotate too; revoking the node at the hub ends both.
+    """
+    public_key, proof, proof_nonce = data.get("public_key"), data.get("proof"), data.get("nonce")
+    if not (
+        isinstance(public_key, str)
+        and isinstance(proof, str)
+        and isinstance(proof_nonce, str)
+        and crypto.is_public_key(public_key)
+        and _NONCE.match(proof_nonce)
+    ):
+        raise SyncError(_("The key rotation is malformed."), code="malformed")
+    if not crypto.verify(public_key, crypto.rotation_message(node, public_key, proof_nonce), proof):
+        raise SyncError(_("The new key's proof is invalid."), code="bad_signature", status=401)
+    with transaction.atomic():
+        row = SyncNode.objects.select_for_update().get(pk=node)
+        _remember_nonce(node, nonce)
+        row.public_key = public_key
+        row.last_contact_at = timezone.now()
+        row.save(update_fields=["public_key", "last_contact_at"])
+        audit_append(
+            actor=None,
+            action="sync.key_rotated",
+            obj=("sync.syncnode", node),
+            changed={"public_key": public_key},
+        )
+    return {"public_key": public_key, "hub_time": now_ms()}
+
+
 def handle(request: HttpRequest, action: str) -> HttpResponse:
     """Authenticate, run ``push`` or ``pull``, and answer (signed) with the result or refusal."""
     try:
@@ -290,6 +323,8 @@ def handle(request: HttpRequest, action: str) -> HttpResponse:
         data = unpack(signed.body)
         if action == "push":
             result = push_receive(node=node, nonce=nonce, data=data)
+        elif action == "rotate":
+            result = key_rotate(node=node, nonce=nonce, data=data)
         else:
             result = pull_serve(node=node, nonce=nonce, data=data)
     except SyncError as exc:

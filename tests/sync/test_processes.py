@@ -236,10 +236,36 @@ def test_a_hub_restored_from_a_backup_is_refilled(cluster: Cluster, desk: Desk) 
     assert verify.startswith("intact node=post-motaain")
 
 
+def test_the_node_key_is_sealed_and_rotates(cluster: Cluster, desk: Desk) -> None:
+    node = cluster.places["post-motaain"]
+    stored = sqlite_query(node_db(node), "SELECT private_key, next_private_key FROM sync_hublink")
+    assert stored[0][0].startswith("enc1:")
+    assert stored[0][1] == ""
+    before = cluster.hub_query("SELECT public_key FROM sync_syncnode WHERE code = 'post-motaain'")
+    out = cluster.run(node, ["sync", "--rotate-key"])
+    new_public = out.strip().split("public_key=")[1]
+    after = cluster.hub_query("SELECT public_key FROM sync_syncnode WHERE code = 'post-motaain'")
+    assert (after[0][0] != before[0][0], after[0][0]) == (True, new_public)
+    resealed = sqlite_query(node_db(node), "SELECT private_key, next_private_key FROM sync_hublink")
+    assert resealed[0][0].startswith("enc1:")
+    assert resealed[0][0] != stored[0][0]
+    assert resealed[0][1] == ""
+    register(desk, "R7000001", "after the rotation")
+    assert sync(cluster, node)["backlog"] == 0
+    rotated = cluster.hub_query(
+        "SELECT count(*) FROM audit_auditentry WHERE node = 'hub' AND action = 'sync.key_rotated'"
+    )
+    assert int(rotated[0][0]) == 1
+
+
 def test_a_revoked_node_is_refused_and_keeps_its_events(cluster: Cluster) -> None:
     wini, hub = cluster.places["post-wini"], cluster.hub
+    cluster.run(wini, ["sim", "crossings", "--username", "sim.officer.2", "--events", "2"])
+    assert sync(cluster, wini)["backlog"] == 0
     assert "revoked node=post-wini" in cluster.run(hub, ["sync-nodes", "revoke", "post-wini"])
-    cluster.run(wini, ["sim", "crossings", "--username", "sim.officer.2", "--events", "1"])
+    cluster.run(
+        wini, ["sim", "crossings", "--username", "sim.officer.2", "--events", "1", "--seed", "9"]
+    )
     pending = node_count(wini, "SELECT count(*) FROM sync_outboxevent WHERE acked_at IS NULL")
     assert pending >= 3  # a traveller, a document and a crossing at least
     before = applied(cluster, "post-wini")
@@ -251,6 +277,15 @@ def test_a_revoked_node_is_refused_and_keeps_its_events(cluster: Cluster) -> Non
     assert sqlite_query(node_db(wini), "SELECT revoked_at FROM sync_hublink")[0][0] is not None
     listing = cluster.run(hub, ["sync-nodes", "list"])
     assert re.search(r"^post-wini revoked post=wini ", listing, flags=re.M)
+    # Everything the node sent, for review: the hub's own entries of what it applied.
+    sent = cluster.run(hub, ["sync-nodes", "sent", "post-wini", "--since", "2000-01-01"])
+    applied_entries = cluster.hub_query(
+        "SELECT count(*) FROM audit_auditentry "
+        "WHERE node = 'hub' AND action = 'sync.apply:post-wini'"
+    )
+    lines = sent.strip().splitlines()
+    assert lines[-1] == f"records={applied_entries[0][0]} node=post-wini since=2000-01-01"
+    assert len(lines) - 1 == int(applied_entries[0][0]) > 0
 
 
 def test_enrolment_with_a_wrong_code_stores_nothing(cluster: Cluster) -> None:

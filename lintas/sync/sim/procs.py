@@ -116,6 +116,8 @@ class Cluster:
         self.pg = PgAdmin(pg_url) if pg_url.startswith(("postgres://", "postgresql://")) else None
         self.pg_name = f"lintas_sim_{secrets.token_hex(4)}"
         self.hub_workers = hub_workers
+        # One data key for the province: victim identities travel sealed between places.
+        self.data_key = secrets.token_urlsafe(48)
         self.template = self.root / "template.sqlite3"
         self.places: dict[str, Place] = {}
         self.hub = self._place("hub", post="")
@@ -135,6 +137,7 @@ class Cluster:
             LINTAS_DATABASE_URL=db_url,
             LINTAS_VAR_DIR=str(folder),
             LINTAS_SECRET_KEY=secrets.token_urlsafe(48),
+            LINTAS_DATA_KEY=self.data_key,
             LINTAS_SECURE="0",
             LINTAS_ALLOWED_HOSTS="127.0.0.1,localhost",
         )

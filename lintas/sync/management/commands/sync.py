@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lintas.sync.client import RoundReport, sync_loop, sync_round
+from lintas.sync.client import RoundReport, node_key_rotate, sync_loop, sync_round
 from lintas.sync.protocol import SyncError
 
 
@@ -28,8 +28,20 @@ class Command(BaseCommand):
         parser.add_argument("--max-rounds", type=int, default=sys.maxsize)
         parser.add_argument("--max-seconds", type=float, default=float(365 * 24 * 3600))
         parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
+        parser.add_argument(
+            "--rotate-key",
+            action="store_true",
+            help="give this node a new signing key (the hub confirms it), then stop",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["rotate_key"]:
+            try:
+                public_key = node_key_rotate(timeout=options["timeout"])
+            except SyncError as exc:
+                raise CommandError(f"{exc.code}: {exc.message}", returncode=1) from exc
+            self.stdout.write(f"rotated public_key={public_key}")
+            return
         if not options["loop"]:
             try:
                 report = sync_round(timeout=options["timeout"])
