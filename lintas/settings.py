@@ -137,9 +137,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock-out and session rules (issue: 5 failures lock for 15 minutes; idle 30 min; 12 h at most).
-LINTAS_LOCKOUT_FAILURES = 5
-LINTAS_LOCKOUT_SECONDS = 15 * 60
+# Sign-in throttling by (username, client address), see accounts.services.session_authenticate:
+# 5 free failures from one address, then 30 s doubled per failure up to 15 min; past 50
+# failures of one name from everywhere, addresses that failed for it wait too. Session rules:
+# idle 30 min; 12 h at most.
+LINTAS_LOGIN_FREE_FAILURES = 5
+LINTAS_LOGIN_USER_FREE_FAILURES = 50
+LINTAS_LOGIN_BACKOFF_SECONDS = 30
+LINTAS_LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
+LINTAS_LOGIN_FORGET_SECONDS = 24 * 60 * 60
 LINTAS_SESSION_IDLE_SECONDS = 30 * 60
 LINTAS_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 

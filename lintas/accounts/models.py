@@ -85,6 +85,37 @@ class User(AbstractBaseUser, LintasModel):
         """Whether this user's role grants ``capability``."""
         return capability in self.capabilities
 
-    def is_locked(self, now: Any = None) -> bool:
-        now = now or timezone.now()
-        return self.locked_until is not None and self.locked_until > now
+    def sign_in_waits(self) -> bool:
+        """Whether any address must wait before signing in under this name (one query).
+
+        ``failed_logins`` and ``locked_until`` are no longer used: sign-in is throttled by
+        name and address in ``LoginThrottle`` instead of locking the account.
+        """
+        return LoginThrottle.objects.filter(
+            username=self.username, blocked_until__gt=timezone.now()
+        ).exists()
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one username: from one source, or from everywhere (``source`` "").
+
+    Local to each server (never synced). ``source`` is a keyed digest of the client address,
+    so that no address is stored. See ``accounts.services.session_authenticate``.
+    """
+
+    username = models.CharField(max_length=60)
+    source = models.CharField(max_length=64, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "source"], name="accounts_throttle_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.failures})"
+
+    def is_blocked(self, now: Any) -> bool:
+        return self.blocked_until is not None and self.blocked_until > now

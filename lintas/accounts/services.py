@@ -1,21 +1,24 @@
-"""Writes on agencies and users, and the sign-in rules (lock-out)."""
+"""Writes on agencies and users, and the sign-in rules (throttling by name and source)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from lintas.accounts.models import Agency, User
+from lintas.accounts.models import Agency, LoginThrottle, User
 from lintas.accounts.roles import (
     ROLE_AGENCY_TYPES,
     ROLES_NEEDING_POST,
@@ -258,67 +261,157 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
 
 
 def user_unlock(*, actor: User, user: User) -> None:
-    """Lift a lock-out before its time runs out."""
+    """Lift every sign-in back-off on this user's name, from every source."""
     _check_admin_scope(actor, user.agency)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        LoginThrottle.objects.filter(username=user.username).delete()
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-        record_change(actor=actor, action="user.unlock", instance=user, changed=["failed_logins"])
+        record_change(
+            actor=actor,
+            action="user.unlock",
+            instance=user,
+            changed=["failed_logins"],
+        )
 
 
 # --- signing in -----------------------------------------------------------------------
+#
+# One answer for an unknown name, a wrong password and a throttled attempt: the same
+# refusal, after exactly one Argon2 verification (against a dummy hash when there is no
+# real one to check), so neither words nor time tell whether a name exists.
+#
+# Throttling is by (username, source): after LINTAS_LOGIN_FREE_FAILURES failures from one
+# address, that address waits LINTAS_LOGIN_BACKOFF_SECONDS, doubled at each further
+# failure, up to LINTAS_LOGIN_BACKOFF_MAX_SECONDS. A looser cap counts the name's failures
+# from everywhere (LINTAS_LOGIN_USER_FREE_FAILURES): past it, only the sources that have
+# themselves failed for this name wait; a source with no failure still signs in with the
+# right password. So nobody elsewhere can keep an officer out.
 
 
 @dataclass(frozen=True)
 class LoginRefused(Exception):
-    """Why a sign-in failed; ``reason`` is bad_credentials, locked or disabled."""
+    """Why a sign-in failed: ``refused`` (unknown, wrong or throttled) or ``disabled``."""
 
     reason: str
-    locked_until: Any = None
 
 
-def session_authenticate(*, username: str, password: str) -> User:
-    """Check a sign-in and count failures: 5 in a row lock the account for 15 minutes.
+_dummy_hash: list[str] = []
 
-    An unknown username costs the same hashing work as a known one, and changes nothing.
+
+def _dummy_password_hash() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(make_password(get_random_string(32)))
+    return _dummy_hash[0]
+
+
+def _source_key(source: str) -> str:
+    """A keyed digest of the client address: throttles keep no address."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"login-source:{source}".encode(), hashlib.sha256
+    )
+    return digest.hexdigest()
+
+
+def _backoff(failures: int, free: int) -> timedelta | None:
+    if failures < free:
+        return None
+    doubling = min(failures - free, 20)
+    seconds = min(
+        settings.LINTAS_LOGIN_BACKOFF_SECONDS * 2**doubling,
+        settings.LINTAS_LOGIN_BACKOFF_MAX_SECONDS,
+    )
+    return timedelta(seconds=seconds)
+
+
+def _live(row: LoginThrottle | None, now: Any) -> int:
+    """Failures still counted: a row idle for LINTAS_LOGIN_FORGET_SECONDS starts afresh."""
+    if row is None:
+        return 0
+    if row.last_failure_at < now - timedelta(seconds=settings.LINTAS_LOGIN_FORGET_SECONDS):
+        return 0
+    return row.failures
+
+
+def _count_failure(
+    row: LoginThrottle | None, *, username: str, source: str, free: int, now: Any
+) -> None:
+    failures = _live(row, now) + 1
+    wait = _backoff(failures, free)
+    values = {
+        "failures": failures,
+        "last_failure_at": now,
+        "blocked_until": now + wait if wait else None,
+    }
+    if row is None:
+        LoginThrottle.objects.create(username=username, source=source, **values)
+    else:
+        LoginThrottle.objects.filter(pk=row.pk).update(**values)
+
+
+def session_authenticate(*, username: str, password: str, source: str) -> User:
+    """Check a sign-in from ``source`` (the client address); throttle failures by name and source.
+
+    Every call runs one Argon2 verification. Unknown name, wrong password and throttled
+    attempt raise the same ``LoginRefused("refused")``; the right password of a disabled
+    account raises ``LoginRefused("disabled")``.
     """
-    username = (username or "").strip().lower()
-    user = User.objects.filter(username=username).first() if username else None
-    if user is None:
-        make_password(password)  # same work as a real check, so timing tells nothing
-        raise LoginRefused("bad_credentials")
+    username = (username or "").strip().lower()[:60]
+    source = _source_key(source or "")
+    now = timezone.now()
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("agency").get(pk=user.pk)
-        now = timezone.now()
-        if user.is_locked(now):
-            raise LoginRefused("locked", user.locked_until)
-        ok = user.check_password(password)
-        if ok and (not user.is_active or not user.agency.is_active):
-            raise LoginRefused("disabled")
-        if not ok:
-            _count_failure(user, now)
+        rows = {
+            row.source: row
+            for row in LoginThrottle.objects.select_for_update().filter(
+                username=username, source__in=[source, ""]
+            )
+        }
+        here, everywhere = rows.get(source), rows.get("")
+        throttled = bool(here and here.is_blocked(now)) or (
+            _live(here, now) > 0 and bool(everywhere and everywhere.is_blocked(now))
+        )
+        user = (
+            User.objects.select_for_update().select_related("agency").filter(username=username)
+        ).first()
+        if throttled or user is None or not is_password_usable(user.password):
+            check_password(password, _dummy_password_hash())
+            ok = False
         else:
-            user.failed_logins = 0
-            user.locked_until = None
+            ok = user.check_password(password)
+        if ok and user is not None:
+            if not user.is_active or not user.agency.is_active:
+                raise LoginRefused("disabled")
+            if here is not None:
+                here.delete()
             user.last_login = now
-            user.save(update_fields=["failed_logins", "locked_until", "last_login"])
+            user.save(update_fields=["last_login"])
             audit_append(actor=user, action="auth.login", obj=user, kind=EntryKind.AUTH)
             return user
-    # Raised after commit so that the failure count is kept.
-    raise LoginRefused("locked" if user.is_locked() else "bad_credentials", user.locked_until)
-
-
-def _count_failure(user: User, now: Any) -> None:
-    user.failed_logins += 1
-    action = "auth.login_failed"
-    if user.failed_logins >= settings.LINTAS_LOCKOUT_FAILURES:
-        user.locked_until = now + timedelta(seconds=settings.LINTAS_LOCKOUT_SECONDS)
-        user.failed_logins = 0
-        action = "auth.locked"
-    user.save(update_fields=["failed_logins", "locked_until"])
-    audit_append(actor=None, action=action, obj=user, kind=EntryKind.AUTH)
+        if not throttled:
+            _count_failure(
+                here,
+                username=username,
+                source=source,
+                free=settings.LINTAS_LOGIN_FREE_FAILURES,
+                now=now,
+            )
+            _count_failure(
+                everywhere,
+                username=username,
+                source="",
+                free=settings.LINTAS_LOGIN_USER_FREE_FAILURES,
+                now=now,
+            )
+        audit_append(
+            actor=None,
+            action="auth.login_throttled" if throttled else "auth.login_failed",
+            obj=user if user is not None else ("accounts.user", ""),
+            kind=EntryKind.AUTH,
+        )
+    # Raised after commit so that the failure is kept.
+    raise LoginRefused("refused")
 
 
 def session_end_record(*, user: User, reason: str) -> None:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -36,15 +35,10 @@ EXPIRED_MESSAGES = {
 
 
 def _refusal_message(refusal: services.LoginRefused) -> str:
-    if refusal.reason == "locked":
-        until = timezone.localtime(refusal.locked_until)
-        return _(
-            "Too many failed attempts: this account is locked until %(time)s. "
-            "Try again later or ask your agency administrator."
-        ) % {"time": formats.time_format(until, "H:i")}
     if refusal.reason == "disabled":
         return _("This account is disabled. Ask your agency administrator.")
-    return _("Wrong username or password.")
+    # One message for an unknown name, a wrong password and a throttled attempt.
+    return _("Wrong username or password, or too many failed attempts: wait a few minutes.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,6 +58,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 user = services.session_authenticate(
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
+                    source=request.META.get("REMOTE_ADDR", ""),
                 )
             except services.LoginRefused as refusal:
                 form.add_error(None, _refusal_message(refusal))

@@ -1,4 +1,4 @@
-"""Sign-in, lock-out, session limits and bad input on the login form."""
+"""Sign-in, throttling by name and source, session limits and bad input on the login form."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from lintas.accounts.hashers import LightArgon2PasswordHasher
 from lintas.accounts.middleware import AUTH_AT, SEEN_AT
-from lintas.accounts.models import User
+from lintas.accounts.models import LoginThrottle, User
 from lintas.accounts.roles import Role
 from lintas.audit.models import AuditEntry
 from tests.factories import PASSWORD
@@ -29,7 +30,7 @@ def post_login(client: Client, username: str, password: str) -> tuple[int, str]:
 
 def state(user: User) -> tuple[int, object, object, int]:
     user.refresh_from_db()
-    return user.failed_logins, user.locked_until, user.last_login, AuditEntry.objects.count()
+    return LoginThrottle.objects.count(), user.password, user.last_login, AuditEntry.objects.count()
 
 
 def test_login_page_speaks_indonesian_by_default() -> None:
@@ -60,21 +61,42 @@ def test_successful_login_opens_home(officer: User) -> None:
     assert AuditEntry.objects.filter(action="auth.login", object_id=str(officer.pk)).count() == 1
 
 
+REFUSED = (
+    "Nama pengguna atau kata sandi salah, atau terlalu banyak percobaan gagal: "
+    "tunggu beberapa menit."
+)
+WRONG = "salah-sandi-123"
+
+
+def throttles(username: str) -> list[tuple[bool, int, bool]]:
+    """(per source?, failures, blocked?) of each throttle row of ``username``."""
+    now = timezone.now()
+    return sorted(
+        (row.source != "", row.failures, row.is_blocked(now))
+        for row in LoginThrottle.objects.filter(username=username)
+    )
+
+
 def test_wrong_password_is_refused_and_counted(officer: User) -> None:
-    status, html = post_login(Client(), officer.username, "salah-sandi-123")
+    status, html = post_login(Client(), officer.username, WRONG)
     assert status == 400
-    assert "Nama pengguna atau kata sandi salah." in html
-    officer.refresh_from_db()
-    assert officer.failed_logins == 1
-    assert officer.locked_until is None
+    assert REFUSED in html
+    assert throttles(officer.username) == [(False, 1, False), (True, 1, False)]
+    assert (
+        AuditEntry.objects.filter(action="auth.login_failed", object_id=str(officer.pk)).count()
+        == 1
+    )
 
 
-def test_unknown_user_is_refused_and_changes_nothing(officer: User) -> None:
-    before = state(officer)
+def test_unknown_user_is_refused_and_changes_no_user(officer: User) -> None:
+    before = state(officer)[1:3]
     status, html = post_login(Client(), "tidak.ada", PASSWORD)
     assert status == 400
-    assert "Nama pengguna atau kata sandi salah." in html
-    assert state(officer) == before
+    assert REFUSED in html
+    assert state(officer)[1:3] == before
+    assert throttles(officer.username) == []
+    assert throttles("tidak.ada") == [(False, 1, False), (True, 1, False)]
+    assert AuditEntry.objects.filter(action="auth.login_failed", object_id="").count() == 1
 
 
 def test_disabled_user_is_refused(user_factory: Callable[..., User]) -> None:
@@ -93,35 +115,124 @@ def test_user_of_disabled_agency_is_refused(user_factory: Callable[..., User]) -
     assert "Akun ini dinonaktifkan" in html
 
 
-def test_five_failures_lock_for_fifteen_minutes(officer: User) -> None:
-    client = Client()
-    for _ in range(settings.LINTAS_LOCKOUT_FAILURES - 1):
-        post_login(client, officer.username, "salah-sandi-123")
-    officer.refresh_from_db()
-    assert officer.locked_until is None
-    status, html = post_login(client, officer.username, "salah-sandi-123")
-    assert status == 400
-    assert "terkunci" in html
-    officer.refresh_from_db()
-    assert officer.locked_until is not None
-    remaining = (officer.locked_until - timezone.now()).total_seconds()
-    assert 14 * 60 < remaining <= 15 * 60
-    # Locked: even the right password is refused, and the lock is not extended.
-    locked_until = officer.locked_until
-    status, html = post_login(client, officer.username, PASSWORD)
-    assert status == 400
-    assert "terkunci" in html
-    officer.refresh_from_db()
-    assert officer.locked_until == locked_until
-    assert AuditEntry.objects.filter(action="auth.locked", object_id=str(officer.pk)).count() == 1
+class VerifyCounter:
+    """Counts the Argon2 verifications of the configured hasher (the real one runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        original = LightArgon2PasswordHasher.verify
+
+        def counted(hasher: LightArgon2PasswordHasher, password: str, encoded: str) -> bool:
+            self.calls += 1
+            return original(hasher, password, encoded)
+
+        monkeypatch.setattr(LightArgon2PasswordHasher, "verify", counted)
+
+    def during(self, action: Callable[[], object]) -> int:
+        before = self.calls
+        action()
+        return self.calls - before
 
 
-def test_lock_expires_after_fifteen_minutes(officer: User) -> None:
-    User.objects.filter(pk=officer.pk).update(
-        locked_until=timezone.now() - timedelta(seconds=1), failed_logins=0
+def test_unknown_wrong_and_throttled_answer_alike(
+    officer: User, user_factory: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same status, same words, and exactly one Argon2 verification each."""
+    counter = VerifyCounter(monkeypatch)
+    unusable = user_factory(Role.ANALYST)
+    User.objects.filter(pk=unusable.pk).update(password="!unusable")
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    answers = []
+    for _ in range(settings.LINTAS_LOGIN_FREE_FAILURES):
+        calls = counter.during(lambda: answers.append(post_login(client, officer.username, WRONG)))
+        assert calls == 1
+    assert throttles(officer.username)[1] == (True, 5, True)
+    for username, password in [
+        (officer.username, PASSWORD),  # throttled: even the right password is refused
+        (officer.username, WRONG),
+        ("tidak.ada", WRONG),
+        (unusable.username, WRONG),
+    ]:
+        calls = counter.during(
+            lambda u=username, p=password: answers.append(post_login(client, u, p))
+        )
+        assert calls == 1, username
+    assert {status for status, _ in answers} == {400}
+    assert {html.count(REFUSED) for _, html in answers} == {1}
+    errors = {html.split('class="nonfield"')[1].split("</")[0] for _, html in answers}
+    assert len(errors) == 1
+    # The right password from here works again once the back-off has run out.
+    LoginThrottle.objects.filter(username=officer.username).update(
+        blocked_until=timezone.now() - timedelta(seconds=1)
     )
-    status, _ = post_login(Client(), officer.username, PASSWORD)
+    assert (
+        counter.during(lambda: answers.append(post_login(client, officer.username, PASSWORD))) == 1
+    )
+    assert answers[-1][0] == 302
+    assert throttles(officer.username) == [(False, 5, False)]
+
+
+def test_an_attacker_elsewhere_cannot_lock_an_officer_out(officer: User) -> None:
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(settings.LINTAS_LOGIN_USER_FREE_FAILURES + 5):
+        status, _html = post_login(attacker, officer.username, WRONG)
+        assert status == 400
+    assert (
+        AuditEntry.objects.filter(action="auth.login_failed", object_id=str(officer.pk)).count()
+        == settings.LINTAS_LOGIN_FREE_FAILURES
+    )
+    assert (
+        AuditEntry.objects.filter(action="auth.login_throttled", object_id=str(officer.pk)).count()
+        == settings.LINTAS_LOGIN_USER_FREE_FAILURES
+    )
+    # The attacker's address waits; the officer at the desk signs in at once.
+    assert post_login(attacker, officer.username, PASSWORD)[0] == 400
+    status, _html = post_login(Client(REMOTE_ADDR="10.20.0.5"), officer.username, PASSWORD)
     assert status == 302
+
+
+def test_back_off_doubles_per_failure_up_to_fifteen_minutes(officer: User) -> None:
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    free = settings.LINTAS_LOGIN_FREE_FAILURES
+    waits = []
+    for n in range(free + 6):
+        LoginThrottle.objects.filter(username=officer.username).update(blocked_until=None)
+        post_login(client, officer.username, WRONG)
+        row = LoginThrottle.objects.exclude(source="").get(username=officer.username)
+        assert row.failures == n + 1
+        waits.append(
+            None
+            if row.blocked_until is None
+            else round((row.blocked_until - row.last_failure_at).total_seconds())
+        )
+    assert waits == [None] * (free - 1) + [30, 60, 120, 240, 480, 900, 900]
+
+
+def test_many_sources_past_the_name_cap_slow_only_failed_sources(officer: User) -> None:
+    cap = settings.LINTAS_LOGIN_USER_FREE_FAILURES
+    for n in range(cap):
+        post_login(Client(REMOTE_ADDR=f"198.51.100.{n % 250}"), officer.username, WRONG)
+    assert throttles(officer.username)[0] == (False, cap, True)
+    # A source that failed once waits now, even with the right password.
+    assert post_login(Client(REMOTE_ADDR="198.51.100.1"), officer.username, PASSWORD)[0] == 400
+    # A source that never failed still signs in.
+    assert post_login(Client(REMOTE_ADDR="192.0.2.44"), officer.username, PASSWORD)[0] == 302
+
+
+def test_admin_lifts_every_back_off(
+    officer: User, user_factory: Callable[..., User], login_client: Callable[[User], Client]
+) -> None:
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(settings.LINTAS_LOGIN_FREE_FAILURES):
+        post_login(client, officer.username, WRONG)
+    admin = user_factory(Role.AGENCY_ADMIN, agency=officer.agency)
+    admin_client = login_client(admin)
+    assert "Cabut jeda" in admin_client.get(f"/accounts/users/{officer.pk}/").content.decode()
+    response = admin_client.post(f"/accounts/users/{officer.pk}/unlock/")
+    assert response.status_code == 302
+    assert throttles(officer.username) == []
+    assert "Cabut jeda" not in admin_client.get(f"/accounts/users/{officer.pk}/").content.decode()
+    assert post_login(client, officer.username, PASSWORD)[0] == 302
 
 
 @pytest.mark.parametrize(
