@@ -1,82 +1,62 @@
-"""Every page and endpoint, as every role and anonymous: a clear answer, never a 500.
+"""The permission matrix covers every page and every API operation, GET and POST.
 
-The exact role rules are tested with each app; this sweeps the whole URL map so that a new
-page cannot forget its guard: anonymous visitors are sent to sign in (or get 401 from the
-API), and unknown ids read as not found.
+The rows live with each area in ``tests/permissions/test_*.py`` and run there; this checks
+that none is missing, so that a new page or operation cannot arrive without its row.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from tests.permissions import (
+    test_accounts,
+    test_api,
+    test_cases,
+    test_crossings,
+    test_screening,
+    test_sync_portal,
+)
+from tests.permissions.matrix import Row, api_operations, page_names
+from tests.permissions.world import PRINCIPALS
 
-import pytest
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
-
-from lintas.accounts.models import User
-from lintas.accounts.roles import Role
-
-pytestmark = pytest.mark.django_db
-
-PUBLIC_PREFIXES = ("/accounts/login/", "/language/", "/api/docs", "/api/openapi.json", "/static/")
-# Machine endpoints with their own authentication (node signatures, gateway token).
-MACHINE_PREFIXES = ("/api/sync/", "/api/portal/sms")
-SAMPLE = {
-    "uuid": str(uuid.UUID(int=7)),
-    "str": "nothing-here",
-    "int": "1",
-    "slug": "x",
-    "path": "x",
-}
-
-
-def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
-    for p in patterns:
-        route = str(p.pattern)
-        if route.startswith("^"):
-            continue  # regex routes: static files in debug only
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + route)
-        else:
-            yield prefix + route
-
-
-def concrete(route: str) -> str:
-    import re
-
-    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
-
-
-ROUTES = sorted({concrete(r) for r in _walk(get_resolver().url_patterns)})
-PRIVATE = [
-    r for r in ROUTES if not r.startswith(PUBLIC_PREFIXES + MACHINE_PREFIXES) and "/publik" not in r
+ROWS: list[Row] = [
+    *test_accounts.ROWS,
+    *test_crossings.ROWS,
+    *test_screening.ROWS,
+    *test_cases.ROWS,
+    *test_sync_portal.ROWS,
+    *test_api.ROWS,
 ]
+# Paths Django does not name: static files, served by WhiteNoise.
+UNNAMED = {"/static/"}
 
 
-def test_the_map_is_not_empty() -> None:
-    assert len(PRIVATE) > 40
+def test_every_page_has_a_get_and_a_post_row() -> None:
+    covered = {(r.target, r.method) for r in ROWS if not r.is_api}
+    missing = sorted(
+        (name, method)
+        for name in page_names()
+        for method in ("GET", "POST")
+        if (name, method) not in covered
+    )
+    assert missing == []
+    unknown = sorted({t for t, _m in covered} - page_names())
+    assert unknown == []
 
 
-@pytest.mark.parametrize("url", PRIVATE)
-def test_anonymous_gets_no_data(url: str) -> None:
-    client = Client()
-    for method in (client.get, client.post):
-        response = method(url)
-        assert response.status_code in {302, 401, 403, 404, 405}, (url, response.status_code)
-        if response.status_code == 302:
-            assert response["Location"].startswith("/accounts/login/"), url
+def test_every_api_operation_has_a_row() -> None:
+    covered = {r.operation for r in ROWS if r.is_api}
+    assert sorted(api_operations() - covered) == []
+    assert sorted(covered - api_operations()) == []
+    assert all(r.method == r.operation[0] for r in ROWS if r.is_api)
 
 
-@pytest.mark.parametrize("role", Role.values)
-def test_every_role_gets_a_clear_answer(
-    role: str, user_factory: Callable[..., User], login_client: Callable[[User], Client]
-) -> None:
-    client = login_client(user_factory(role))
-    for url in PRIVATE:
-        response = client.get(url)
-        assert response.status_code in {200, 302, 400, 403, 404, 405, 422}, (
-            url,
-            role,
-            response.status_code,
-        )
+def test_every_row_names_every_principal() -> None:
+    for row in ROWS:
+        assert set(row.expect) == set(PRINCIPALS), row.label()
+        assert row.writes <= set(PRINCIPALS), row.label()
+
+
+def test_matrix_size() -> None:
+    pages = {r.target for r in ROWS if not r.is_api}
+    operations = {r.operation for r in ROWS if r.is_api}
+    cells = len(ROWS) * len(PRINCIPALS)
+    assert (len(pages), len(operations), len(ROWS), cells) == (68, 18, 174, 1740)

@@ -141,7 +141,8 @@ def build_world() -> World:
         )
     # Each side's case is referred to the other with the victim's consent (pending).
     for source, target in ((home, other), (other, home)):
-        assert source.case is not None and source.victim is not None
+        assert source.case is not None
+        assert source.victim is not None
         worker = source.users[Role.CASE_WORKER]
         consent_record(
             actor=worker,
