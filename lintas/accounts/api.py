@@ -33,7 +33,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-@router.get("/me", response={200: MeOut, **errors(401)}, summary="The signed-in user")
+@router.get("/me", response={200: MeOut, **errors(400, 401)}, summary="The signed-in user")
 def me(request: HttpRequest) -> MeOut:
     user = signed_in_user(request)
     return MeOut(
@@ -50,7 +50,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get(
     "/users",
-    response={200: list[UserOut], **errors(401, 403)},
+    response={200: list[UserOut], **errors(400, 401, 403)},
     summary="Users the caller administers",
 )
 def users(request: HttpRequest, q: str = "") -> list[UserOut]:

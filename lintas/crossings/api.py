@@ -10,12 +10,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from lintas.accounts.decorators import signed_in_user
 from lintas.common.api_errors import errors
 from lintas.common.errors import ValidationFailed
 from lintas.crossings import kilb, selectors, services
-from lintas.crossings.models import Crossing, MarketVisit
+from lintas.crossings.models import (
+    Crossing,
+    Direction,
+    DocumentKind,
+    MarketVisit,
+    Purpose,
+    Sex,
+)
 from lintas.crossings.mrz import MrzFormatError, parse_mrz
 
 router = Router()
@@ -24,14 +32,14 @@ router = Router()
 class TravellerIn(Schema):
     surname: str = Field(max_length=100)
     given_names: str = Field("", max_length=150)
-    sex: str = Field("X", max_length=1)
+    sex: str = Field("X", max_length=1, json_schema_extra={"enum": list(Sex.values)})
     birth_date: date | None = None
     nationality: str = Field("IDN", max_length=3)
     residence_district_code: str = Field("", max_length=8)
 
 
 class DocumentIn(Schema):
-    kind: str = Field(max_length=10)
+    kind: str = Field(max_length=10, json_schema_extra={"enum": list(DocumentKind.values)})
     number: str = Field(max_length=30)
     issuing_state: str = Field(max_length=3)
     expiry_date: date | None = None
@@ -41,10 +49,40 @@ class DocumentIn(Schema):
 
 
 class CrossingIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "direction": "out",
+                    "purpose": "family",
+                    "entry_point": "motaain-motaain",
+                    "destination": "Batugade",
+                    "traveller": {
+                        "surname": "Bria",
+                        "given_names": "Yohanes",
+                        "sex": "M",
+                        "birth_date": "1985-05-01",
+                        "nationality": "IDN",
+                    },
+                    "document": {
+                        "kind": "passport",
+                        "number": "C7654321",
+                        "issuing_state": "IDN",
+                        "expiry_date": "2030-01-01",
+                    },
+                }
+            ]
+        }
+    )
+
     id: UUID | None = Field(None, description="Made by the client; a re-send is idempotent")
-    direction: str = Field(max_length=3)
-    purpose: str = Field(max_length=10)
-    entry_point: str = Field(max_length=60)
+    direction: str = Field(max_length=3, json_schema_extra={"enum": list(Direction.values)})
+    purpose: str = Field(max_length=10, json_schema_extra={"enum": list(Purpose.values)})
+    entry_point: str = Field(
+        max_length=60,
+        description="Code of an entry point of your post",
+        examples=["motaain-motaain"],
+    )
     traveller: TravellerIn
     document: DocumentIn
     destination: str = Field("", max_length=150)
@@ -124,7 +162,7 @@ def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[Cross
 
 @router.get(
     "/crossings/today",
-    response={200: list[CrossingOut], **errors(401, 403)},
+    response={200: list[CrossingOut], **errors(400, 401, 403)},
     summary="Today's crossings at my post",
 )
 def crossings_today(
@@ -137,7 +175,16 @@ def crossings_today(
 
 
 class MrzIn(Schema):
-    lines: list[str] = Field(min_length=1, max_length=3)
+    lines: list[str] = Field(
+        min_length=1,
+        max_length=3,
+        examples=[
+            [
+                "P<TLSDA<COSTA<<JOSE<MARIA<<<<<<<<<<<<<<<<<<<",
+                "B1234567<3TLS9003141M3101012<<<<<<<<<<<<<<<8",
+            ]
+        ],
+    )
 
 
 @router.post(
@@ -156,8 +203,8 @@ def mrz_read(request: HttpRequest, payload: MrzIn) -> dict[str, Any]:
 
 
 class VisitIn(Schema):
-    full_name: str = Field(max_length=150)
-    origin_village: str = Field(max_length=100)
+    full_name: str = Field(max_length=150, examples=["Maria Soares"])
+    origin_village: str = Field(max_length=100, examples=["Batugade"])
     id_number: str = Field("", max_length=30)
 
 
@@ -193,7 +240,7 @@ def market_check_in(request: HttpRequest, payload: VisitIn) -> Status[VisitOut]:
 
 @router.post(
     "/market/visits/{number}/checkout",
-    response={200: VisitOut, **errors(401, 403, 404, 409)},
+    response={200: VisitOut, **errors(400, 401, 403, 404, 409)},
     summary="Check out by slip",
 )
 def market_check_out(request: HttpRequest, number: str) -> VisitOut:
@@ -204,7 +251,7 @@ def market_check_out(request: HttpRequest, number: str) -> VisitOut:
 
 @router.get(
     "/market/open",
-    response={200: list[VisitOut], **errors(401, 403)},
+    response={200: list[VisitOut], **errors(400, 401, 403)},
     summary="Visitors not checked out today",
 )
 def market_open(request: HttpRequest) -> list[VisitOut]:

@@ -32,7 +32,7 @@ class PostOut(Schema):
 
 @router.get(
     "/posts",
-    response={200: list[PostOut], **errors(401)},
+    response={200: list[PostOut], **errors(400, 401)},
     summary="Border posts and their entry points",
 )
 def posts(request: HttpRequest) -> list[PostOut]:
@@ -52,21 +52,27 @@ def posts(request: HttpRequest) -> list[PostOut]:
 
 
 @router.get(
-    "/regencies", response={200: list[AreaOut], **errors(401)}, summary="Regencies of the province"
+    "/regencies",
+    response={200: list[AreaOut], **errors(400, 401)},
+    summary="Regencies of the province",
 )
 def regencies(request: HttpRequest) -> list[AreaOut]:
     return [AreaOut(code=r.code, name=r.name) for r in selectors.regencies_list()]
 
 
 @router.get(
-    "/regencies/{code}/districts", response={200: list[AreaOut], **errors(401)}, summary="Districts"
+    "/regencies/{code}/districts",
+    response={200: list[AreaOut], **errors(400, 401)},
+    summary="Districts",
 )
 def districts(request: HttpRequest, code: str) -> list[AreaOut]:
     return [AreaOut(code=d.code, name=d.name) for d in selectors.districts_of(regency_code=code)]
 
 
 @router.get(
-    "/districts/{code}/villages", response={200: list[AreaOut], **errors(401)}, summary="Villages"
+    "/districts/{code}/villages",
+    response={200: list[AreaOut], **errors(400, 401)},
+    summary="Villages",
 )
 def villages(request: HttpRequest, code: str) -> list[AreaOut]:
     return [AreaOut(code=v.code, name=v.name) for v in selectors.villages_of(district_code=code)]

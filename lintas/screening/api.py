@@ -13,7 +13,7 @@ from lintas.accounts.decorators import signed_in_user
 from lintas.common.api_errors import errors
 from lintas.common.errors import NotFound
 from lintas.screening import selectors, services
-from lintas.screening.models import Alert, AlertStatus
+from lintas.screening.models import Alert, AlertOutcome, AlertStatus
 
 router = Router()
 
@@ -46,7 +46,9 @@ def _out(a: Alert) -> AlertOut:
     )
 
 
-@router.get("/alerts", response={200: list[AlertOut], **errors(401)}, summary="Alerts I may see")
+@router.get(
+    "/alerts", response={200: list[AlertOut], **errors(400, 401)}, summary="Alerts I may see"
+)
 def alerts(request: HttpRequest, status: str = AlertStatus.OPEN) -> list[AlertOut]:
     return [
         _out(a) for a in selectors.alerts_queue(user=signed_in_user(request), status=status)[:500]
@@ -55,7 +57,7 @@ def alerts(request: HttpRequest, status: str = AlertStatus.OPEN) -> list[AlertOu
 
 @router.post(
     "/alerts/{alert_id}/acknowledge",
-    response={200: AlertOut, **errors(401, 403, 404, 409, 422)},
+    response={200: AlertOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Acknowledge",
 )
 def acknowledge(request: HttpRequest, alert_id: UUID) -> AlertOut:
@@ -63,7 +65,7 @@ def acknowledge(request: HttpRequest, alert_id: UUID) -> AlertOut:
 
 
 class CloseIn(Schema):
-    outcome: str = Field(max_length=20)
+    outcome: str = Field(max_length=20, json_schema_extra={"enum": list(AlertOutcome.values)})
     note: str = Field("", max_length=500)
 
 
@@ -93,7 +95,7 @@ class ScreeningOut(Schema):
 
 @router.get(
     "/screening/{crossing_id}",
-    response={200: ScreeningOut, **errors(401, 403, 404, 422)},
+    response={200: ScreeningOut, **errors(400, 401, 403, 404, 422)},
     summary="A crossing's screening",
 )
 def screening_of(request: HttpRequest, crossing_id: UUID) -> ScreeningOut:
