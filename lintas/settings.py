@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "lintas.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lintas.common.pages.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lintas.urls"

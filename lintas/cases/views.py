@@ -28,13 +28,8 @@ from lintas.cases.forms import (
     StatusForm,
 )
 from lintas.cases.models import Case, Consent, PersonRole, Referral, ServiceStatus, TipStatus
-from lintas.common.errors import LintasError, NotFound
-from lintas.common.forms import add_service_errors
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
+from lintas.common.errors import NotFound, ValidationFailed
+from lintas.common.pages import flashed, shown_on
 
 # --- triage -----------------------------------------------------------------------------
 
@@ -53,18 +48,15 @@ def tip_queue(request: HttpRequest) -> HttpResponse:
 @requires(Capability.TRIAGE_TIPS)
 def tip_detail(request: HttpRequest, tip_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
-    try:
-        tip = selectors.tip_for_triage(user=user, tip_id=tip_id)
-    except NotFound:
-        return _not_found(request)
+    tip = selectors.tip_for_triage(user=user, tip_id=tip_id)
     if request.method == "POST":
         action = request.POST.get("action", "")
         text = request.POST.get("text", "").replace("\x00", "")
-        try:
+        with flashed(request) as refused:
             if action == "verify":
                 triage.tip_verify(actor=user, tip_id=tip.pk)
             elif action == "merge":
-                triage.tip_merge(actor=user, tip_id=tip.pk, into_id=uuid.UUID(text.strip()))
+                triage.tip_merge(actor=user, tip_id=tip.pk, into_id=_uuid_typed(text))
             elif action == "open_case":
                 case = triage.tip_open_case(actor=user, tip_id=tip.pk)
                 messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
@@ -80,11 +72,8 @@ def tip_detail(request: HttpRequest, tip_id: uuid.UUID) -> HttpResponse:
                 triage.tip_reply(actor=user, tip_id=tip.pk, text=text)
             else:
                 raise NotFound(_("Unknown action."))
-        except (LintasError, ValueError) as error:
-            message = error.message if isinstance(error, LintasError) else _("Invalid input.")
-            messages.error(request, str(message))
-            return redirect("cases:tip_detail", tip_id=tip.pk)
-        messages.success(request, _("Changes saved."))
+        if not refused:
+            messages.success(request, _("Changes saved."))
         return redirect("cases:tip_detail", tip_id=tip.pk)
     return render(
         request, "cases/tip_detail.html", {"tip": tip, "messages_list": tip.messages.all()}
@@ -149,18 +138,9 @@ def _case_page(
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-def _access(request: HttpRequest, case_id: uuid.UUID) -> selectors.CaseAccess | None:
-    try:
-        return selectors.case_for(user=signed_in_user(request), case_id=case_id)
-    except NotFound:
-        return None
-
-
 @requires(Capability.MANAGE_CASES)
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    access = _access(request, case_id)
-    if access is None:
-        return _not_found(request)
+    access = selectors.case_for(user=signed_in_user(request), case_id=case_id)
     return _case_page(request, access)
 
 
@@ -168,12 +148,11 @@ def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("cases:case_list")
-    try:
+    with flashed(request) as refused:
         case = services.case_open(
             actor=signed_in_user(request), summary=request.POST.get("summary", "")
         )
-    except LintasError as error:
-        messages.error(request, str(error.message))
+    if refused:
         return redirect("cases:case_list")
     return redirect("cases:case_detail", case_id=case.pk)
 
@@ -183,9 +162,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def case_action(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpResponse:
     """One small form of the case page: status, person, event, consent, referral, service."""
     user = signed_in_user(request)
-    access = _access(request, case_id)
-    if access is None:
-        return _not_found(request)
+    access = selectors.case_for(user=user, case_id=case_id)
     case: Case = access.case
     persons = selectors.persons_of(user=user, access=access)
     victims = _person_choices(persons, victims_only=True)
@@ -205,15 +182,13 @@ def case_action(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
     if action in ("revoke", "service_status"):
         return _row_action(request, user, case, action)
     if action not in builders:
-        return _not_found(request)
+        raise NotFound(_("Unknown action."))
     name, build = builders[action]
     form = build()
     if form.is_valid():
-        try:
+        with shown_on(form) as refused:
             _apply(action, user, case, form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(request, _("Changes saved."))
             return redirect("cases:case_detail", case_id=case.pk)
     return _case_page(request, access, status=400, **{name: form})
@@ -221,32 +196,41 @@ def case_action(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
 
 def _row_action(request: HttpRequest, user: Any, case: Case, action: str) -> HttpResponse:
     """Small actions on one row of the case page: revoke a referral, move a service on."""
-    try:
-        row_id = uuid.UUID(request.POST.get("id", ""))
-    except ValueError:
-        return _not_found(request)
-    try:
-        if action == "revoke":
-            referral = case.referrals.filter(pk=row_id).first()
-            if referral is None:
-                return _not_found(request)
+    row_id = _uuid_or_none(request.POST.get("id", ""))
+    if action == "revoke":
+        referral = case.referrals.filter(pk=row_id).first() if row_id else None
+        if referral is None:
+            raise NotFound(_("No such referral."))
+        with flashed(request, fields=True) as refused:
             referrals.referral_revoke(
                 actor=user, referral=referral, reason=request.POST.get("reason", "")
             )
-        else:
-            service = case.services.filter(pk=row_id).first()
-            if service is None:
-                return _not_found(request)
+    else:
+        service = case.services.filter(pk=row_id).first() if row_id else None
+        if service is None:
+            raise NotFound(_("No such service."))
+        with flashed(request, fields=True) as refused:
             support.support_service_set_status(
                 actor=user, service=service, status=request.POST.get("status", "")
             )
-    except LintasError as error:
-        messages.error(
-            request, " ".join([str(error.message), *map(str, error.field_errors.values())])
-        )
-    else:
+    if not refused:
         messages.success(request, _("Changes saved."))
     return redirect("cases:case_detail", case_id=case.pk)
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        return None
+
+
+def _uuid_typed(text: str) -> uuid.UUID:
+    """A record's id typed into a form; anything else is refused as invalid input."""
+    found = _uuid_or_none(text)
+    if found is None:
+        raise ValidationFailed(_("Invalid input."))
+    return found
 
 
 def _apply(action: str, user: Any, case: Case, d: dict[str, Any]) -> None:
@@ -322,7 +306,9 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 def referral_decide(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user = signed_in_user(request)
     action = request.POST.get("action")
-    try:
+    if action not in ("accept", "reject", "complete"):
+        raise NotFound(_("Unknown action."))
+    with flashed(request) as refused:
         if action == "accept":
             done: Referral = referrals.referral_accept(actor=user, referral_id=referral_id)
             messages.success(
@@ -339,14 +325,10 @@ def referral_decide(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
             referrals.referral_reject(
                 actor=user, referral_id=referral_id, reason=form.cleaned_data["reason"]
             )
-        elif action == "complete":
-            referrals.referral_complete(actor=user, referral_id=referral_id)
         else:
-            return _not_found(request)
-    except LintasError as error:
-        messages.error(request, str(error.message))
-        return redirect("cases:referral_inbox")
-    messages.success(request, _("Changes saved."))
+            referrals.referral_complete(actor=user, referral_id=referral_id)
+    if not refused:
+        messages.success(request, _("Changes saved."))
     return redirect("cases:referral_inbox")
 
 
@@ -367,16 +349,11 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
     form = FollowUpForm(request.POST)
     if form.is_valid():
-        try:
+        with flashed(request, fields=True) as refused:
             support.follow_up_record(
                 actor=signed_in_user(request), follow_up_id=follow_up_id, **form.cleaned_data
             )
-        except LintasError as error:
-            messages.error(
-                request,
-                str(error.message) + " " + " ".join(str(m) for m in error.field_errors.values()),
-            )
-        else:
+        if not refused:
             messages.success(request, _("Follow-up recorded."))
     else:
         messages.error(request, _("Please correct the marked fields."))

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lintas.accounts.decorators import forbidden, requires, signed_in_user
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
-from lintas.common.errors import LintasError
-from lintas.common.forms import add_service_errors
 from lintas.common.ids import uuid7
+from lintas.common.pages import flashed, shown_on
 from lintas.crossings import selectors, services
 from lintas.crossings.desk import mrz_error_field, read_scan
 from lintas.crossings.forms import CheckoutForm, CrossingForm, GroupForm, MarketVisitForm
@@ -89,14 +88,12 @@ def desk(request: HttpRequest) -> HttpResponse:
         return _desk_page(request, user, form)
     form = CrossingForm(request.POST, post=user.post)
     if form.is_valid():
-        try:
-            group_id = (request.session.get(DESK_MEMORY) or {}).get("group_id")
+        group_id = (request.session.get(DESK_MEMORY) or {}).get("group_id")
+        with shown_on(form) as refused:
             crossing = services.crossing_register(
                 actor=user, **form.service_arguments(group_id=group_id)
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             d = form.cleaned_data
             request.session[LAST_SAVED] = str(crossing.pk)
             request.session[DESK_MEMORY] = {
@@ -153,11 +150,9 @@ def desk_group(request: HttpRequest) -> HttpResponse:
         return redirect("crossings:desk")
     form = GroupForm(request.POST)
     if form.is_valid():
-        try:
+        with flashed(request) as refused:
             group = services.crossing_group_create(actor=user, label=form.cleaned_data["label"])
-        except LintasError as error:
-            messages.error(request, str(error.message))
-        else:
+        if not refused:
             memory.update(group_id=str(group.pk), group_label=group.label)
             request.session[DESK_MEMORY] = memory
     return redirect("crossings:desk")
@@ -263,11 +258,9 @@ def market(request: HttpRequest) -> HttpResponse:
         return _market_page(request, user)
     form = MarketVisitForm(request.POST)
     if form.is_valid():
-        try:
+        with shown_on(form) as refused:
             visit = services.market_visit_register(actor=user, **form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             return redirect("crossings:market_slip", number=visit.visit_number)
     return _market_page(request, user, visit_form=form)
 
@@ -280,13 +273,11 @@ def market_checkout(request: HttpRequest) -> HttpResponse:
         return forbidden(request)
     form = CheckoutForm(request.POST)
     if form.is_valid():
-        try:
+        with shown_on(form) as refused:
             visit = services.market_visit_checkout(
                 actor=user, visit_number=form.cleaned_data["visit_number"]
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request,
                 _("Checked out: %(number)s, %(name)s.")

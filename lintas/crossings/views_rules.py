@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lintas.accounts.decorators import requires, signed_in_user
 from lintas.accounts.roles import Capability
-from lintas.common.errors import LintasError
-from lintas.common.forms import add_service_errors
+from lintas.common.pages import shown_on
 from lintas.crossings import kilb, plb
 from lintas.crossings.models import PlbDistrictStatus
 
@@ -72,11 +71,9 @@ def plb_rules(request: HttpRequest) -> HttpResponse:
 def plb_district_decide(request: HttpRequest) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with shown_on(form) as refused:
             row = plb.plb_district_decide(actor=signed_in_user(request), **form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request, _("Decision recorded for %(name)s.") % {"name": row.district.name}
             )
@@ -89,11 +86,9 @@ def plb_district_decide(request: HttpRequest) -> HttpResponse:
 def post_policy_set(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST)
     if form.is_valid():
-        try:
+        with shown_on(form) as refused:
             plb.post_plb_policy_set(actor=signed_in_user(request), **form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(request, _("Changes saved."))
             return redirect("crossings:plb_rules")
     return _rules_page(request, status=400, policy_errors=form.errors)
@@ -104,11 +99,9 @@ def post_policy_set(request: HttpRequest) -> HttpResponse:
 def kilb_issue(request: HttpRequest) -> HttpResponse:
     form = KilbForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as refused:
             card = kilb.kilb_card_issue(actor=signed_in_user(request), **form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request,
                 _("KILB card %(number)s issued to %(name)s.")

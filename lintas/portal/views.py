@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lintas.cases import tips
 from lintas.cases.models import AtRisk
 from lintas.common.errors import LintasError, NotFound, ValidationFailed
+from lintas.common.pages import caught, not_found_page_register
 from lintas.crossings import rules
 from lintas.portal import selectors
 from lintas.portal.forms import AddInformationForm, ReceiptForm, TipForm
@@ -124,6 +125,9 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return _info_page(request, "portal/not_found.html", status=404)
 
 
+not_found_page_register("portal", _not_found)
+
+
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """An unknown address under the portal, answered in the portal's layout and language."""
     return _not_found(request)
@@ -148,10 +152,7 @@ def posts(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def post_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        post = selectors.post_public(code=code)
-    except NotFound:
-        return _not_found(request)
+    post = selectors.post_public(code=code)
     return _info_page(request, "portal/post.html", post=post)
 
 
@@ -277,7 +278,7 @@ def report(request: HttpRequest) -> HttpResponse:
             request, data=data, errors={k: str(v[0]) for k, v in form.errors.items()}
         )
     cleaned = form.cleaned_data
-    try:
+    with caught(ValidationFailed) as refused:
         submitted = tips.tip_submit(
             body=cleaned["body"],
             regency_code=cleaned["regency"],
@@ -290,8 +291,8 @@ def report(request: HttpRequest) -> HttpResponse:
             language=request.LANGUAGE_CODE,
             intake_seed=token.nonce,
         )
-    except ValidationFailed as error:
-        return _report_page(request, data=data, errors=_errors(error))
+    if refused.error is not None:
+        return _report_page(request, data=data, errors=_errors(refused.error))
     if not submitted.duplicate:
         limiter.record("tip", address, limit=TIP_LIMIT)
     return _private_page(
@@ -372,10 +373,10 @@ def check(request: HttpRequest) -> HttpResponse:
         return _check_page(request, code=code, notice=NOTICE_CSRF_CHECK, status=403)
     if not limiter.take("receipt", client_address(request), limit=RECEIPT_LIMIT):
         return _check_page(request, code=code, notice=NOTICE_RECEIPT_LIMIT, status=429)
-    try:
+    with caught(NotFound) as refused:
         view = tips.tip_read_by_receipt(receipt=code)
-    except NotFound as error:
-        return _check_page(request, code=code, error=error.message)
+    if refused.error is not None:
+        return _check_page(request, code=code, error=refused.error.message)
     return _status_page(request, code=code, view=view)
 
 
@@ -395,12 +396,12 @@ def add_information(request: HttpRequest) -> HttpResponse:
             request, code=code, view=None, text=text, notice=NOTICE_RECEIPT_LIMIT, status=429
         )
     token = form_token_read(form.cleaned_data.get("token", ""))
-    try:
+    with caught(NotFound, ValidationFailed) as refused:
         view = tips.tip_add_information(
             receipt=code, text=text, intake_seed=token.nonce if token is not None else None
         )
-    except NotFound as error:
-        return _check_page(request, code=code, error=error.message)
-    except ValidationFailed as error:
-        return _status_page(request, code=code, view=None, text=text, errors=_errors(error))
+    if isinstance(refused.error, NotFound):
+        return _check_page(request, code=code, error=refused.error.message)
+    if refused.error is not None:
+        return _status_page(request, code=code, view=None, text=text, errors=_errors(refused.error))
     return _status_page(request, code=code, view=view, notice=NOTICE_ADDED)

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from lintas.accounts.decorators import login_required, requires, signed_in_user
 from lintas.accounts.roles import Capability
-from lintas.common.errors import LintasError
-from lintas.common.forms import add_service_errors
+from lintas.common.pages import shown_on
 from lintas.crossings.models import Crossing
 from lintas.screening import selectors, services
 from lintas.screening.forms import CloseAlertForm, InterviewForm
@@ -50,7 +49,7 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
     form = CloseAlertForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        try:
+        with shown_on(form):
             if request.POST.get("action") == "acknowledge":
                 services.alert_acknowledge(actor=user, alert_id=alert.pk)
                 messages.success(request, _("Alert acknowledged."))
@@ -59,8 +58,6 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
                 services.alert_close(actor=user, alert_id=alert.pk, **form.cleaned_data)
                 messages.success(request, _("Alert closed."))
                 return redirect("screening:alerts")
-        except LintasError as error:
-            add_service_errors(form, error)
         status = 400
     return render(
         request,
@@ -92,7 +89,7 @@ def interview(request: HttpRequest, crossing_id: str) -> HttpResponse:
         ).first()
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as refused:
             done = interview_record(
                 actor=user,
                 crossing=crossing,
@@ -101,9 +98,7 @@ def interview(request: HttpRequest, crossing_id: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 alert=alert,
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request,
                 _("Second interview recorded: %(outcome)s.")
@@ -143,13 +138,11 @@ def rulesets(request: HttpRequest) -> HttpResponse:
     form = RuleSetImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with shown_on(form) as refused:
             saved = services.ruleset_import(
                 actor=user, text=upload.read(services.MAX_RULESET_BYTES + 1)
             )
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             messages.success(
                 request, _("Rule set v%(version)s is now active.") % {"version": saved.version}
             )
@@ -183,17 +176,12 @@ def watch_lists(request: HttpRequest) -> HttpResponse:
     from lintas.screening.watchlists import watch_list_create
 
     user = signed_in_user(request)
-    try:
-        lists = selectors.watch_lists_visible(user=user)
-    except LintasError:
-        return render(request, "403.html", status=403)
+    lists = selectors.watch_lists_visible(user=user)
     form = WatchListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as refused:
             created = watch_list_create(actor=user, **form.cleaned_data)
-        except LintasError as error:
-            add_service_errors(form, error)
-        else:
+        if not refused:
             return redirect("screening:watch_list", list_id=created.pk)
     return render(
         request,
@@ -210,10 +198,7 @@ def watch_list(request: HttpRequest, list_id: str) -> HttpResponse:
     from lintas.screening.watchlists import watch_entries_import, watch_entry_add
 
     user = signed_in_user(request)
-    try:
-        found = selectors.watch_lists_visible(user=user).filter(pk=list_id).first()
-    except LintasError:
-        return render(request, "403.html", status=403)
+    found = selectors.watch_lists_visible(user=user).filter(pk=list_id).first()
     if found is None:
         return _not_found(request)
     entry_form = WatchEntryForm(request.POST if request.POST.get("action") == "add" else None)
@@ -224,7 +209,7 @@ def watch_list(request: HttpRequest, list_id: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        try:
+        with shown_on(entry_form if request.POST.get("action") == "add" else import_form):
             if request.POST.get("action") == "add" and entry_form.is_valid():
                 data = dict(entry_form.cleaned_data)
                 consent = data.pop("consent_reference")
@@ -245,10 +230,6 @@ def watch_list(request: HttpRequest, list_id: str) -> HttpResponse:
                     data=upload.read(64 * 1024 * 1024 + 1),
                 )
                 status = 200
-        except LintasError as error:
-            add_service_errors(
-                entry_form if request.POST.get("action") == "add" else import_form, error
-            )
     entries = selectors.watch_entries_of(user=user, watch_list=found)
     return render(
         request,

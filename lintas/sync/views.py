@@ -17,6 +17,7 @@ from lintas.accounts.decorators import requires, signed_in_user
 from lintas.accounts.roles import Capability
 from lintas.common.errors import LintasError
 from lintas.common.models import current_node
+from lintas.common.pages import flashed
 from lintas.places.models import Post
 from lintas.sync import selectors, server, services
 from lintas.sync.protocol import MAX_ENROL_BYTES, SyncError
@@ -109,17 +110,14 @@ def node_issue(request: HttpRequest) -> HttpResponse:
     """Issue an enrolment code; it is shown once, on this page, and never stored."""
     user = signed_in_user(request)
     post = Post.objects.filter(pk=request.POST.get("post", "")).first()
-    try:
+    with flashed(request, fields=True) as refused:
         node, code = services.node_enrolment_issue(
             actor=user,
             code=request.POST.get("code", ""),
             name=request.POST.get("name", ""),
             post=post,
         )
-    except LintasError as exc:
-        messages.error(request, str(exc.message))
-        for text in exc.field_errors.values():
-            messages.error(request, str(text))
+    if refused:
         return redirect("sync:status")
     return _status(request, issued={"node": node, "code": code})
 
@@ -127,11 +125,9 @@ def node_issue(request: HttpRequest) -> HttpResponse:
 @requires(Capability.VIEW_AUDIT)
 @require_POST
 def node_revoke(request: HttpRequest, code: str) -> HttpResponse:
-    try:
+    with flashed(request) as refused:
         services.node_revoke(actor=signed_in_user(request), code=code)
-    except LintasError as exc:
-        messages.error(request, str(exc.message))
-    else:
+    if not refused:
         messages.success(request, _("Node %(code)s is revoked.") % {"code": code})
     return redirect("sync:status")
 
@@ -139,15 +135,13 @@ def node_revoke(request: HttpRequest, code: str) -> HttpResponse:
 @requires(Capability.VIEW_AUDIT)
 @require_POST
 def conflict_resolve(request: HttpRequest, conflict_id: uuid.UUID) -> HttpResponse:
-    try:
+    with flashed(request) as refused:
         services.conflict_resolve(
             actor=signed_in_user(request),
             conflict_id=conflict_id,
             resolution=request.POST.get("resolution", ""),
             note=request.POST.get("note", ""),
         )
-    except LintasError as exc:
-        messages.error(request, str(exc.message))
-    else:
+    if not refused:
         messages.success(request, _("The conflict is resolved."))
     return redirect("sync:status")
