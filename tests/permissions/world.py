@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.test import TestCase
 from django.utils import timezone
 
 from lintas.accounts.models import Agency, User
@@ -54,25 +55,29 @@ _numbers = iter(range(3000000, 9999999))
 
 
 def _cross(officer: User, *, purpose: str = "work", destination: str = "Nunukan") -> Crossing:
-    """An outbound work crossing without papers: screening raises a post alert."""
-    return crossing_register(
-        actor=officer,
-        traveller=TravellerData(
-            surname="Bria", given_names="Yohanes", sex="M", birth_date=date(1999, 5, 1)
-        ),
-        document=DocumentData(
-            kind=DocumentKind.PASSPORT,
-            number=f"C{next(_numbers)}",
-            issuing_state="IDN",
-            expiry_date=date(2031, 1, 1),
-        ),
-        crossing=CrossingData(
-            direction="out",
-            purpose=purpose,
-            entry_point_code=f"{officer.post_id}-{officer.post_id}",
-            destination=destination,
-        ),
-    )
+    """An outbound work crossing without papers: screening raises a post alert.
+
+    The registration commits, then its screening runs (``transaction.on_commit``).
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return crossing_register(
+            actor=officer,
+            traveller=TravellerData(
+                surname="Bria", given_names="Yohanes", sex="M", birth_date=date(1999, 5, 1)
+            ),
+            document=DocumentData(
+                kind=DocumentKind.PASSPORT,
+                number=f"C{next(_numbers)}",
+                issuing_state="IDN",
+                expiry_date=date(2031, 1, 1),
+            ),
+            crossing=CrossingData(
+                direction="out",
+                purpose=purpose,
+                entry_point_code=f"{officer.post_id}-{officer.post_id}",
+                destination=destination,
+            ),
+        )
 
 
 @dataclass
