@@ -25,9 +25,6 @@ ROWS: list[Row] = [
     *test_sync_portal.ROWS,
     *test_api.ROWS,
 ]
-# Paths Django does not name: static files, served by WhiteNoise.
-UNNAMED = {"/static/"}
-
 
 def test_every_page_has_a_get_and_a_post_row() -> None:
     covered = {(r.target, r.method) for r in ROWS if not r.is_api}
