@@ -252,6 +252,7 @@ def _server_env(folder: Path, db: Path) -> dict[str, str]:
     env.update(
         LINTAS_DATABASE_URL=f"sqlite:///{db}",
         LINTAS_SECRET_KEY=secrets.token_urlsafe(50),
+        LINTAS_DATA_KEY=secrets.token_urlsafe(40),
         LINTAS_NODE=NODE,
         LINTAS_ALLOWED_HOSTS="127.0.0.1",
         LINTAS_SECURE="0",

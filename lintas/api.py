@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -17,6 +18,9 @@ api = NinjaAPI(
     description="Border crossings, screening, reporting and sync for the posts of NTT.",
     auth=SessionAuth(),
     urls_namespace="api",
+    # Off in production unless LINTAS_API_DOCS (see settings and lintas.checks).
+    docs_url="/docs" if settings.LINTAS_API_DOCS else None,
+    openapi_url="/openapi.json" if settings.LINTAS_API_DOCS else None,
 )
 api.add_router("/accounts/", accounts_router, tags=["accounts"])
 api.add_router("/places/", places_router, tags=["places"])

@@ -31,6 +31,7 @@ def node_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         LINTAS_DATABASE_URL=f"sqlite:///{folder / 'node.sqlite3'}",
         LINTAS_VAR_DIR=str(folder),
         LINTAS_SECRET_KEY=secrets.token_urlsafe(50),
+        LINTAS_DATA_KEY=secrets.token_urlsafe(40),
         LINTAS_NODE="post-motaain",
     )
     assert run(["migrate", "--verbosity", "0"], env).returncode == 0
