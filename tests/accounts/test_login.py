@@ -239,10 +239,18 @@ def test_admin_lifts_every_back_off(
     ("username", "password", "message"),
     [
         ("", "", "Bidang ini tidak boleh kosong."),
-        ("petugas\x00", PASSWORD, "Karakter null tidak diizinkan."),
+        (
+            "petugas\x00",
+            PASSWORD,
+            "Permintaan ini memuat karakter NUL (U+0000), yang tidak diizinkan.",
+        ),
         ("x" * 1_000_000, PASSWORD, "Pastikan nilai ini mengandung paling banyak 60 karakter"),
         ("petugas", "p" * 1_000_000, "Pastikan nilai ini mengandung paling banyak 256 karakter"),
-        ("petugas", "sandi\x00", "Karakter null tidak diizinkan."),
+        (
+            "petugas",
+            "sandi\x00",
+            "Permintaan ini memuat karakter NUL (U+0000), yang tidak diizinkan.",
+        ),
     ],
     ids=["empty", "nul-username", "1mb-username", "1mb-password", "nul-password"],
 )

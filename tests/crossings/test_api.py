@@ -74,7 +74,6 @@ def test_register_and_resend(api: Client) -> None:
         (payload(direction="sideways"), 422, "direction"),
         (payload(entry_point="wini-wini"), 422, "entry_point"),
         (payload(traveller={"surname": "x" * 500}), 422, "traveller.surname"),
-        (payload(traveller={"surname": "Bria\u0000"}), 422, "surname"),
         (
             payload(
                 document={
@@ -91,7 +90,7 @@ def test_register_and_resend(api: Client) -> None:
         (payload(id="not-a-uuid"), 422, "id"),
         ({"direction": "out"}, 422, "purpose"),
     ],
-    ids=["direction", "other-post", "huge", "nul", "expired", "negative", "bad-id", "missing"],
+    ids=["direction", "other-post", "huge", "expired", "negative", "bad-id", "missing"],
 )
 def test_bad_payloads_are_refused_clearly(
     api: Client, body: dict[str, Any], status: int, field: str
