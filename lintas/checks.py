@@ -102,6 +102,35 @@ def check_demo_accounts(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
 
 
 @register(Tags.security, deploy=True)
+def check_post_bound_roles(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """No active user in a post-bound role without a post (made before the rule held)."""
+    from lintas.accounts.models import User
+    from lintas.accounts.roles import ROLES_NEEDING_POST
+
+    try:
+        stray = sorted(
+            User.objects.filter(
+                role__in=ROLES_NEEDING_POST,
+                post__isnull=True,
+                is_active=True,
+                deleted_at__isnull=True,
+            ).values_list("username", flat=True)
+        )
+    except DatabaseError:
+        return []
+    if not stray:
+        return []
+    return [
+        Error(
+            f"Users in a post-bound role without a post: {', '.join(stray)}.",
+            hint="A supervisor without a post sees every post's alerts: give each a post"
+            " (user page) or another role.",
+            id="lintas.E008",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_api_docs(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The API documentation is not public on a production server."""
     if getattr(settings, "LINTAS_API_DOCS", False) and not settings.DEBUG:

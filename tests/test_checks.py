@@ -149,6 +149,18 @@ def test_demo_accounts_and_demo_password_are_named(user_factory: Callable[..., U
 
 
 @pytest.mark.django_db
+def test_a_supervisor_without_a_post_from_before_the_rule_is_named(
+    user_factory: Callable[..., User],
+) -> None:
+    supervisor = user_factory(Role.SUPERVISOR)
+    assert checks.check_post_bound_roles() == []
+    User.objects.filter(pk=supervisor.pk).update(post=None)
+    assert [(m.id, m.msg) for m in checks.check_post_bound_roles()] == [
+        ("lintas.E008", f"Users in a post-bound role without a post: {supervisor.username}.")
+    ]
+
+
+@pytest.mark.django_db
 def test_every_page_carries_the_content_security_policy() -> None:
     for url in ("/accounts/login/", "/publik/"):
         response = Client().get(url)
