@@ -294,7 +294,9 @@ print("BENCH " + json.dumps({"password": DEMO_PASSWORD, "officer": officer.pk.he
 def _setup(env: dict[str, str]) -> dict[str, object]:
     _lintas(env, "migrate", "--verbosity", "0")
     _lintas(env, "load-reference", "--rules")
-    out = _lintas(env, "shell", "-c", _SETUP_SNIPPET % (OFFICER, POST))
+    # Accounts are made at the hub; this stand-alone node plays its hub for the set-up,
+    # as a node receives its officers from the hub.
+    out = _lintas({**env, "LINTAS_NODE": "hub"}, "shell", "-c", _SETUP_SNIPPET % (OFFICER, POST))
     line = next(x for x in out.splitlines() if x.startswith("BENCH "))
     info: dict[str, object] = json.loads(line.removeprefix("BENCH "))
     return info

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lintas.audit.chain import GENESIS, change_digest, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead, EntryKind
+from lintas.common.bulk import insert_rows
 from lintas.common.models import current_node
 from lintas.common.values import jsonable
 
@@ -148,7 +149,7 @@ def audit_append_many(items: list[Appended]) -> int:
         )
         prev = entry.hash
         entries.append(entry)
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    insert_rows(AuditEntry, entries)
     AuditHead.objects.filter(node=node).update(seq=seq, hash=prev)
     return len(entries)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
+from lintas.audit.services import audit_append, audited_state
 from lintas.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from lintas.common.nodes import is_hub
 from lintas.common.text import clean_text
 from lintas.crossings.models import Crossing
 from lintas.journal import record_change
@@ -70,7 +73,13 @@ def ruleset_active() -> RuleSet:
 
 
 def ruleset_save(
-    *, actor: User | None, name: str, indicators: Any, note: str = "", activate: bool = True
+    *,
+    actor: User | None,
+    name: str,
+    indicators: Any,
+    note: str = "",
+    activate: bool = True,
+    record_id: uuid.UUID | None = None,
 ) -> RuleSet:
     """Save a new version of the rules; the previous active version is retired.
 
@@ -98,6 +107,7 @@ def ruleset_save(
                     actor=actor, action="ruleset.retire", instance=old, changed=["status"]
                 )
         ruleset = RuleSet.objects.create(
+            **({"id": record_id} if record_id is not None else {}),
             version=version,
             name=name,
             note=note,
@@ -114,7 +124,13 @@ def ruleset_save(
     return ruleset
 
 
-def ruleset_import(*, actor: User | None, text: str | bytes, activate: bool = True) -> RuleSet:
+def ruleset_import(
+    *,
+    actor: User | None,
+    text: str | bytes,
+    activate: bool = True,
+    record_id: uuid.UUID | None = None,
+) -> RuleSet:
     """Import a rule set exported as JSON ({"name", "note", "indicators"})."""
     if len(text) > MAX_RULESET_BYTES:
         raise ValidationFailed(_("The file is too large for a rule set."))
@@ -130,6 +146,7 @@ def ruleset_import(*, actor: User | None, text: str | bytes, activate: bool = Tr
         indicators=data.get("indicators"),
         note=str(data.get("note", "")),
         activate=activate,
+        record_id=record_id,
     )
 
 
@@ -146,11 +163,37 @@ def ruleset_export(ruleset: RuleSet) -> str:
     )
 
 
+# The shipped rule set is the same record everywhere: a node that seeds it before its hub
+# has sent one holds the very record the hub will send.
+SHIPPED_RULESET_ID = uuid.uuid5(uuid.NAMESPACE_URL, "lintas:ruleset:shipped:v1")
+
+
 def ruleset_seed() -> RuleSet | None:
-    """Load the shipped rule set when no rule set exists yet (part of load-reference)."""
+    """Load the shipped rule set when no rule set exists yet (part of load-reference).
+
+    At a post node (rule sets are the hub's) it is kept as the hub's record, locally and
+    audited here, without an outbox event: the hub sends its own copy of the same record.
+    """
     if RuleSet.objects.exists():
         return None
-    return ruleset_import(actor=None, text=SEED_RULESET.read_text(encoding="utf-8"))
+    text = SEED_RULESET.read_text(encoding="utf-8")
+    if is_hub():
+        return ruleset_import(actor=None, text=text, record_id=SHIPPED_RULESET_ID)
+    data = json.loads(text)
+    with transaction.atomic():
+        ruleset = RuleSet.objects.create(
+            id=SHIPPED_RULESET_ID,
+            origin="hub",
+            version=1,
+            name=str(data["name"])[:100],
+            note=str(data.get("note", ""))[:300],
+            indicators=rules.validate_indicators(data["indicators"]),
+            status=RuleSetStatus.ACTIVE,
+        )
+        audit_append(
+            actor=None, action="ruleset.seed_local", obj=ruleset, changed=audited_state(ruleset)
+        )
+    return ruleset
 
 
 # --- screening a crossing ---------------------------------------------------------------

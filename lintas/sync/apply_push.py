@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
 from lintas.audit.services import Appended, audit_append_many, audited_state
+from lintas.common.bulk import insert_rows
 from lintas.sync.models import AppliedEvent, ConflictKind, OutboxOp, SyncConflict, SyncNode
 from lintas.sync.outbox import outbox_append
 from lintas.sync.policy import NodeContext, NodeWrite, PolicyRefusal, check_writes, secret_fields
@@ -155,6 +156,7 @@ class _ModelBatch:
         # held to the same policy as what is applied.
         self.candidates: dict[str, models.Model] = {}
         self.last_seq: dict[str, int] = {}
+        self._writes: list[NodeWrite] | None = None
 
     def add(self, event: Event) -> None:
         self.by_record[event.record_id].append(event)
@@ -285,6 +287,8 @@ class _ModelBatch:
         A record both made and changed in this batch is checked twice: its first state as
         a creation, then its last state as a change of the first.
         """
+        if self._writes is not None:
+            return self._writes
         states = {**self.candidates, **self.to_save}
         out: list[NodeWrite] = []
         for record_id, instance in states.items():
@@ -295,6 +299,7 @@ class _ModelBatch:
                 out.append(NodeWrite(self.label, record_id, first, None, events[0].seq))
                 old = first
             out.append(NodeWrite(self.label, record_id, instance, old, self.last_seq[record_id]))
+        self._writes = out
         return out
 
     def _conflict(
@@ -342,12 +347,7 @@ class _ModelBatch:
                 for f in self.model._meta.concrete_fields
                 if not f.primary_key and f.attname not in FIXED_FIELDS
             ]
-        self.model._base_manager.bulk_create(
-            list(self.to_save.values()),
-            update_conflicts=True,
-            unique_fields=[pk.name],
-            update_fields=names,
-        )
+        insert_rows(self.model, self.to_save.values(), on_conflict_update=names)
         # Other nodes that receive this record (its post, its origin) learn of the edit
         # through the hub's own outbox.
         for record_id in self.republish:
@@ -439,12 +439,12 @@ def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
     for batch in batches.values():
         batch.save()
     journal_applied(node, list(batches.values()))
-    AppliedEvent.objects.bulk_create(
+    insert_rows(
+        AppliedEvent,
         [
             AppliedEvent(node=node, seq=e.seq, event_id=e.event_id, digest=e.digest, applied_at=now)
             for e in events
         ],
-        batch_size=500,
     )
     return report
 
@@ -591,7 +591,7 @@ def apply_audit(node: str, raw: list[Any], *, after: int, head: dict[str, Any]) 
             % {"seq": claimed_seq}
         )
     if fresh:
-        AuditEntry.objects.bulk_create(fresh, batch_size=500)
+        insert_rows(AuditEntry, fresh)
         updated = AuditHead.objects.filter(node=node).update(seq=new_seq, hash=link)
         if not updated:
             AuditHead.objects.create(node=node, seq=new_seq, hash=link)

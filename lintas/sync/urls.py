@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/sync/push", views.push, name="push"),
     path("api/sync/pull", views.pull, name="pull"),
     path("api/sync/enrol", views.enrol, name="enrol"),
+    path("api/sync/rotate", views.rotate, name="rotate"),
     path("api/sync/hello", views.hello, name="hello"),
     path("sync/", views.status, name="status"),
     path("sync/nodes/issue", views.node_issue, name="node_issue"),
@@ -19,5 +20,10 @@ urlpatterns = [
         "sync/conflicts/<uuid:conflict_id>/resolve",
         views.conflict_resolve,
         name="conflict_resolve",
+    ),
+    path(
+        "sync/security/<uuid:event_id>/review",
+        views.security_review,
+        name="security_review",
     ),
 ]

@@ -21,6 +21,7 @@ from lintas.common.pages import flashed
 from lintas.places.models import Post
 from lintas.sync import selectors, server, services
 from lintas.sync.protocol import MAX_ENROL_BYTES, SyncError
+from lintas.sync.security import security_event_review
 
 # --- protocol ---------------------------------------------------------------------------
 # Plain views rather than the ninja API: they read the raw body under their own size
@@ -145,3 +146,25 @@ def conflict_resolve(request: HttpRequest, conflict_id: uuid.UUID) -> HttpRespon
     if not refused:
         messages.success(request, _("The conflict is resolved."))
     return redirect("sync:status")
+
+
+@requires(Capability.VIEW_AUDIT)
+@require_POST
+def security_review(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
+    """A system administrator marks a refused push as reviewed."""
+    with flashed(request) as refused:
+        security_event_review(
+            actor=signed_in_user(request), event_id=event_id, note=request.POST.get("note", "")
+        )
+    if not refused:
+        messages.success(request, _("The security event is marked as reviewed."))
+    return redirect("sync:status")
+
+
+@csrf_exempt
+@require_POST
+def rotate(request: HttpRequest) -> HttpResponse:
+    """A node replaces its signing key (signed with the current one)."""
+    if current_node() != "hub":
+        return _not_hub()
+    return server.handle(request, "rotate")

@@ -627,3 +627,71 @@ def test_audit_verify_at_the_hub_finds_a_node_record_that_has_no_entry(
         f"UNCOVERED model=crossings.crossing id={planted.pk} origin={NODE} "
         "reason='applied from a node without a hub audit entry'"
     ) in out.getvalue()
+
+
+def test_the_hub_page_shows_the_refusal_until_an_administrator_reviews_it(
+    node: FakeNode,
+    genuine: list[dict[str, Any]],
+    people: People,
+    login_client: Callable[[User], Any],
+) -> None:
+    events = copy.deepcopy(genuine)
+    events[0]["payload"]["created_by_id"] = str(people.wini.pk)
+    assert send(node, events).status_code == 403
+    event = SecurityEvent.objects.get()
+    admin = login_client(people.sysadmin)
+    html = admin.get("/sync/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'id="security"' in html
+    assert "Kejadian keamanan" in html
+    assert "policy.officer" in html
+    assert f"/sync/security/{event.pk}/review" in html
+    # A supervisor may not review it, and nothing changes when they try.
+    supervisor = login_client(people.supervisor)
+    refused = supervisor.post(f"/sync/security/{event.pk}/review", {"note": "x"})
+    assert refused.status_code == 403
+    assert SecurityEvent.objects.get().reviewed_at is None
+    done = admin.post(f"/sync/security/{event.pk}/review", {"note": "PC ditemukan, dicabut"})
+    assert done.status_code == 302
+    event.refresh_from_db()
+    assert (event.reviewed_by_id, event.review_note) == (
+        people.sysadmin.pk,
+        "PC ditemukan, dicabut",
+    )
+    assert 'id="no-security"' in admin.get("/sync/").content.decode()
+
+
+def test_the_node_keeps_and_shows_the_refused_event(
+    people: People, settings: Any, login_client: Callable[[User], Any]
+) -> None:
+    from django.utils import timezone
+
+    from lintas.sync.client import _keep_refused
+    from lintas.sync.models import HubLink
+    from lintas.sync.policy import PolicyRefusal
+    from tests.sync.helpers import node_change
+
+    settings.LINTAS_NODE = NODE
+    HubLink.objects.create(
+        hub_url="http://127.0.0.1:1",
+        node=NODE,
+        private_key="0" * 64,
+        hub_public_key="0" * 64,
+        enrolled_at=timezone.now(),
+    )
+    group = node_change("Bus Kefa")
+    queued = OutboxEvent.objects.get(record_id=str(group.pk))
+    refusal = PolicyRefusal(
+        model="crossings.crossinggroup",
+        record_id=str(group.pk),
+        rule="post",
+        message="The record belongs to another post than this node's.",
+        seq=queued.pk,
+    )
+    _keep_refused(refusal)
+    queued.refresh_from_db()
+    assert (queued.acked_at, queued.refusal[:12]) == (None, "policy.post:")
+    assert queued.refused_at is not None
+    html = login_client(people.sysadmin).get("/sync/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'id="refused"' in html
+    assert "Ditolak oleh hub" in html
+    assert f"#{queued.pk}" in html

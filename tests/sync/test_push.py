@@ -95,12 +95,12 @@ def test_an_edit_the_services_never_make_is_refused(node: FakeNode, hub_officer:
 def test_two_events_of_one_record_in_a_batch_end_in_the_last_state(
     node: FakeNode, hub_officer: User
 ) -> None:
-    made = node_crossing(hub_officer, notes="draft")
+    made = node_crossing(hub_officer)
     events = [node.event(r) for r in made.records]
-    made.crossing.notes = "final"
-    events.append(node.event(made.crossing))
+    made.document.expiry_date = date(2036, 6, 30)
+    events.append(node.event(made.document))
     assert node.push(node.batch(events, after=0)).status_code == 200
-    assert Crossing.objects.get(pk=made.crossing.pk).notes == "final"
+    assert TravelDocument.objects.get(pk=made.document.pk).expiry_date == date(2036, 6, 30)
     assert list(
         AppliedEvent.objects.filter(node="post-motaain")
         .order_by("seq")
