@@ -32,6 +32,50 @@ def _object_ref(obj: models.Model | tuple[str, str]) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+def _sealed_entry(
+    *,
+    node: str,
+    seq: int,
+    kind: str,
+    at: Any,
+    actor_id: Any,
+    action: str,
+    obj: tuple[str, str],
+    fields: Iterable[str],
+    digest: str,
+    prev_hash: str,
+) -> AuditEntry:
+    """An entry with its hash over every stored field and the previous entry's hash."""
+    object_type, object_id = obj
+    entry = AuditEntry(
+        node=node,
+        seq=seq,
+        kind=kind,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        fields=",".join(sorted(fields))[:MAX_FIELDS_TEXT],
+        digest=digest,
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry_hash(
+        node=node,
+        seq=seq,
+        kind=kind,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        fields=entry.fields,
+        digest=digest,
+        prev_hash=prev_hash,
+    )
+    return entry
+
+
 def audit_append(
     *,
     actor: Any,
@@ -50,38 +94,20 @@ def audit_append(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the service's transaction")
     node = current_node()
-    object_type, object_id = _object_ref(obj)
+    ref = _object_ref(obj)
     changed = changed or {}
-    names = sorted(changed if fields is None else set(fields))
-    fields_text = ",".join(names)[:MAX_FIELDS_TEXT]
-    digest = change_digest(_digest_key(), {"object": [object_type, object_id], **changed})
-    actor_id = getattr(actor, "pk", None) if actor is not None else None
     head = _locked_head(node)
-    entry = AuditEntry(
+    entry = _sealed_entry(
         node=node,
         seq=head.seq + 1,
         kind=kind,
         at=timezone.now(),
-        actor_id=actor_id,
+        actor_id=getattr(actor, "pk", None) if actor is not None else None,
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        fields=fields_text,
-        digest=digest,
+        obj=ref,
+        fields=set(changed if fields is None else fields),
+        digest=change_digest(_digest_key(), {"object": list(ref), **changed}),
         prev_hash=head.hash,
-    )
-    entry.hash = entry_hash(
-        node=entry.node,
-        seq=entry.seq,
-        kind=entry.kind,
-        at=entry.at,
-        actor_id=entry.actor_id,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        fields=entry.fields,
-        digest=entry.digest,
-        prev_hash=entry.prev_hash,
     )
     entry.save(force_insert=True)
     AuditHead.objects.filter(node=node).update(seq=entry.seq, hash=entry.hash)
@@ -117,34 +143,16 @@ def audit_append_many(items: list[Appended]) -> int:
     entries = []
     for item in items:
         seq += 1
-        object_type, object_id = item.obj
-        fields_text = ",".join(sorted(item.fields))[:MAX_FIELDS_TEXT]
-        digest = change_digest(key, {"object": [object_type, object_id], **item.state})
-        actor_id = item.actor_id
-        entry = AuditEntry(
+        entry = _sealed_entry(
             node=node,
             seq=seq,
             kind=EntryKind.WRITE,
             at=now,
-            actor_id=actor_id,
+            actor_id=item.actor_id,
             action=item.action,
-            object_type=object_type,
-            object_id=object_id,
-            fields=fields_text,
-            digest=digest,
-            prev_hash=prev,
-        )
-        entry.hash = entry_hash(
-            node=node,
-            seq=seq,
-            kind=entry.kind,
-            at=now,
-            actor_id=actor_id,
-            action=entry.action,
-            object_type=object_type,
-            object_id=object_id,
-            fields=fields_text,
-            digest=digest,
+            obj=item.obj,
+            fields=item.fields,
+            digest=change_digest(key, {"object": list(item.obj), **item.state}),
             prev_hash=prev,
         )
         prev = entry.hash
