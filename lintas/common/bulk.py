@@ -10,9 +10,46 @@ read the same ``ON CONFLICT ... DO UPDATE`` clause.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+def _converter(field: models.Field[Any, Any], conn: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """The field's value as the database driver takes it.
+
+    Keys, texts and numbers need no preparation beyond what the driver does (a UUID is a
+    32-character hex text on SQLite); everything else goes through the field itself.
+    """
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.UUIDField):
+        as_uuid: Callable[[Any], Any] = lambda v: (  # noqa: E731
+            None if v is None else v if isinstance(v, uuid.UUID) else uuid.UUID(str(v))
+        )
+        if conn.vendor == "sqlite":
+            return lambda v: None if v is None else as_uuid(v).hex
+        return as_uuid
+    if type(field) is models.DateTimeField:
+        adapt = conn.ops.adapt_datetimefield_value
+        return lambda v: None if v is None else adapt(v)
+    if type(field) in (
+        models.CharField,
+        models.TextField,
+        models.SlugField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+        models.BooleanField,
+        models.AutoField,
+        models.BigAutoField,
+    ):
+        return lambda v: v
+    return lambda v: field.get_db_prep_save(v, conn)
 
 
 def insert_rows(
@@ -27,6 +64,8 @@ def insert_rows(
     those columns replaced instead.
     """
     objs = list(objs)
+    # The real connection once: each attribute read through the proxy costs a lookup.
+    connection = connections[DEFAULT_DB_ALIAS]
     pk = model._meta.pk
     assert pk is not None
     # An automatic key left empty is the database's to give (PostgreSQL refuses a NULL).
@@ -45,12 +84,17 @@ def insert_rows(
             f"{quote(column[n])} = excluded.{quote(column[n])}" for n in on_conflict_update
         )
         sql += f" ON CONFLICT ({quote(column[pk.name])}) DO UPDATE SET {updates}"
+    convert = [(f.attname, _converter(f, connection), f.has_default(), f) for f in fields]
     rows = []
     for obj in objs:
-        for f in fields:
-            if getattr(obj, f.attname) is None and f.has_default():
-                setattr(obj, f.attname, f.get_default())
-        rows.append([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+        row = []
+        for attname, to_db, has_default, f in convert:
+            value = getattr(obj, attname)
+            if value is None and has_default:
+                value = f.get_default()
+                setattr(obj, attname, value)
+            row.append(to_db(value))
+        rows.append(row)
     if not rows:
         return 0
     with connection.cursor() as cursor:
