@@ -123,7 +123,7 @@ LISTS = {
     "users (API)": ListCase("/api/accounts/users", R.AGENCY_ADMIN, _user, 3),
     "agencies": ListCase("/accounts/agencies/", R.SYSTEM_ADMIN, _agency, 5),
     "watch lists": ListCase("/screening/watch-lists/", R.INVESTIGATOR, _watch_list, 3),
-    "sync status": ListCase("/sync/", R.SYSTEM_ADMIN, _node, 7),
+    "sync status": ListCase("/sync/", R.SYSTEM_ADMIN, _node, 8),
     "audit": ListCase("/audit/", R.SYSTEM_ADMIN, _tip, 12),
     "portal agencies": ListCase("/publik/agensi/?q=Uji", None, _placement_agency, 4),
 }

@@ -35,7 +35,7 @@ from lintas.crossings.services import (
 from lintas.places.models import Post
 from lintas.screening.models import Alert, WatchList
 from lintas.screening.watchlists import watch_list_create
-from lintas.sync.models import SyncConflict, SyncNode
+from lintas.sync.models import SecurityEvent, SyncConflict, SyncNode
 from lintas.sync.services import node_enrolment_issue
 from tests.factories import make_agency, make_user
 
@@ -106,6 +106,7 @@ class World:
     shared_case: Case  # the other side's case, referred to home and accepted
     node: SyncNode
     conflict: SyncConflict
+    security_event: SecurityEvent
     today: date
 
     def user(self, principal: str) -> User | None:
@@ -207,6 +208,16 @@ def build_world() -> World:
         created_at=now - timedelta(minutes=5),
         updated_at=now,
     )
+    # Likewise a refused push's security event (made by the hub's write-policy check).
+    security_event = SecurityEvent.objects.create(
+        node="post-wini",
+        at=now,
+        code="policy_post",
+        model="crossings.crossing",
+        record_id=str(uuid7()),
+        seq=1,
+        message="Pos lain",
+    )
     return World(
         home=home,
         other=other,
@@ -216,5 +227,6 @@ def build_world() -> World:
         shared_case=shared_case,
         node=node,
         conflict=conflict,
+        security_event=security_event,
         today=timezone.localdate(),
     )
