@@ -147,6 +147,17 @@ def follow_ups_due(*, user: User, today: date | None = None) -> QuerySet[FollowU
     )
 
 
+def follow_up_of_agency(*, user: User, follow_up_id: UUID | str) -> FollowUp:
+    """One follow-up of the user's agency, done or not; another agency's reads as not found."""
+    _need(user, Capability.MANAGE_CASES)
+    follow_up = FollowUp.objects.filter(
+        pk=follow_up_id, agency_id=user.agency_id, deleted_at__isnull=True
+    ).first()
+    if follow_up is None:
+        raise NotFound(_("No such follow-up."))
+    return follow_up
+
+
 def follow_ups_overdue(*, user: User, today: date | None = None) -> QuerySet[FollowUp]:
     today = today or timezone.localdate()
     mine = follow_ups_due(user=user, today=today).filter(due_on__lt=today)

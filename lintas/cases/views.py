@@ -308,6 +308,8 @@ def referral_decide(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
     action = request.POST.get("action")
     if action not in ("accept", "reject", "complete"):
         raise NotFound(_("Unknown action."))
+    # Another agency's referral reads as not found (404), not as a refused decision.
+    selectors.referral_for_receiver(user=user, referral_id=referral_id)
     with flashed(request) as refused:
         if action == "accept":
             done: Referral = referrals.referral_accept(actor=user, referral_id=referral_id)
@@ -347,6 +349,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @requires(Capability.MANAGE_CASES)
 @require_POST
 def follow_up_record(request: HttpRequest, follow_up_id: uuid.UUID) -> HttpResponse:
+    # Another agency's follow-up reads as not found (404), not as a refused visit.
+    selectors.follow_up_of_agency(user=signed_in_user(request), follow_up_id=follow_up_id)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         with flashed(request, fields=True) as refused:

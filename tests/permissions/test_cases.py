@@ -99,13 +99,12 @@ ROWS = [
         data=lambda w: {"action": "accept"},
         writes=CASES,
     ),
-    # Another agency's referral: refused with a message and a redirect to the inbox, and
-    # nothing changes. It should read as not found (404), as every other page answers for
-    # a record the reader may not see; left to the change that maps page errors in one place.
+    # Another agency's referral or follow-up reads as not found, as every record does that
+    # the reader may not see (it was a redirect to the inbox with a message).
     Row(
         "cases:referral_decide",
         "POST",
-        cases(302),
+        cases(404),
         _referral("other"),
         "other",
         data=lambda w: {"action": "accept"},
@@ -122,8 +121,7 @@ ROWS = [
         data=_visit,
         writes=CASES,
     ),
-    # Another agency's follow-up: the same redirect with a message (should be 404).
-    Row("cases:follow_up_record", "POST", cases(302), _follow_up("other"), "other", data=_visit),
+    Row("cases:follow_up_record", "POST", cases(404), _follow_up("other"), "other", data=_visit),
 ]
 
 
