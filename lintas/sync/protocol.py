@@ -29,13 +29,13 @@ H_TIME = "X-Lintas-Time"
 H_NONCE = "X-Lintas-Nonce"
 H_SIGNATURE = "X-Lintas-Signature"
 
-# A batch of 500 events is about 100 kB compressed; 4 MB leaves room for big records and
+# A batch of 1,000 events is about 200 kB compressed; 4 MB leaves room for big records and
 # is refused before a byte of the body is read. The inflated limit stops zip bombs.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_INFLATED_BYTES = 48 * 1024 * 1024
 MAX_ENROL_BYTES = 4096
-PUSH_EVENTS = 500
-PUSH_AUDIT = 2000
+PUSH_EVENTS = 1000
+PUSH_AUDIT = 3000
 MAX_EVENTS = 2000
 MAX_AUDIT = 8000
 PULL_LIMIT = 500
