@@ -1,7 +1,7 @@
 """Node sync: catch-up after three days offline, and the fault simulation at full size.
 
 The issue's goals: a node offline for three days with 10,000 crossings catches up in
-under 30 seconds over loopback; three nodes and a hub, killed and cut off at random, end
+under 10 seconds over loopback, the hub checking and auditing every record; three nodes and a hub, killed and cut off at random, end
 with every record at the hub exactly once (at least 10,000 events and 100 kills).
 
 1. Catch-up. A hub (gunicorn, 2 workers; PostgreSQL when ``LINTAS_DATABASE_URL`` names
@@ -34,7 +34,9 @@ from pathlib import Path
 
 from lintas.sync.sim.procs import LINTAS, Cluster
 
-GOAL_SECONDS = 30.0
+# Since the hub checks every pushed record against the node write policy and audits it in
+# its own chain, the goal is under 10 s (it was 30 s before the checks).
+GOAL_SECONDS = 10.0
 PASSWORD = secrets.token_urlsafe(16) + "-Bench7"
 
 
