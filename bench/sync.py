@@ -2,7 +2,8 @@
 
 The goals: a node offline for three days with 10,000 crossings catches up in under 10
 seconds over loopback, the hub checking and auditing every record; three nodes and a hub,
-killed and cut off at random, end with every record at the hub exactly once (at least 10,000 events and 100 kills).
+killed and cut off at random, end with every record at the hub exactly once (at least
+10,000 events and 100 kills).
 
 1. Catch-up. A hub (gunicorn, 2 workers; PostgreSQL when ``LINTAS_DATABASE_URL`` names
    one, else SQLite) and one node (SQLite), both with production settings, enrolled as an
