@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from collections.abc import Callable
@@ -31,10 +32,12 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("LINTAS_") and k not in {"DJANGO_SETTINGS_MODULE", "PYTEST_VERSION"}
+        if not k.startswith("LINTAS_")
+        # The browser fixture allows async-unsafe calls in this process; a server never does.
+        and k not in {"DJANGO_SETTINGS_MODULE", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
-        LINTAS_SECRET_KEY="s" * 60,
+        LINTAS_SECRET_KEY=secrets.token_urlsafe(48),
         LINTAS_VAR_DIR=str(tmp_path),
         LINTAS_ALLOWED_HOSTS="lintas.example.org",
     )
