@@ -15,11 +15,9 @@ from lintas.audit.chain import GENESIS, change_digest, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead, EntryKind
 from lintas.common.bulk import insert_rows
 from lintas.common.models import current_node
-from lintas.common.values import jsonable
+from lintas.common.values import SECRET_COLUMNS, jsonable
 
 MAX_FIELDS_TEXT = 1000
-# Never in a digest's input, even keyed: a secret stays where it is kept.
-SECRET_COLUMNS = frozenset({"password"})
 
 
 def _digest_key() -> bytes:

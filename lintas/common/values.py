@@ -8,6 +8,9 @@ import decimal
 import uuid
 from typing import Any
 
+# Never copied into the outbox nor into an audit digest: a secret stays where it is kept.
+SECRET_COLUMNS = frozenset({"password"})
+
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):

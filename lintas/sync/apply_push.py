@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
+from lintas.audit.selectors import APPLY_PREFIX
 from lintas.audit.services import Appended, audit_append_many, audited_state
 from lintas.common.bulk import insert_rows
 from lintas.sync.models import AppliedEvent, ConflictKind, OutboxOp, SyncConflict, SyncNode
@@ -449,9 +450,6 @@ def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
     return report
 
 
-APPLY_ACTION = "sync.apply:"
-
-
 def _named_officer(write: NodeWrite, officer_fields: Any) -> Any:
     """The officer a record names for its last change: who acted on it, else its maker."""
     if not write.created:
@@ -471,22 +469,20 @@ def journal_applied(node: SyncNode, batches: list[_ModelBatch]) -> int:
     review when it is revoked.
     """
     items: list[Appended] = []
-    action = (APPLY_ACTION + node.code)[:60]
+    action = (APPLY_PREFIX + node.code)[:60]
     for b in batches:
         officers = tuple(b.spec.policy.officers)
-        last = {w.record_id: w for w in b.writes()}
-        for write in last.values():
-            if write.record_id not in b.to_save:
-                continue  # held in conflict, not applied
-            if b.existing.get(write.record_id) is None:
-                write = NodeWrite(write.label, write.record_id, write.new, None, write.seq)
+        for record_id, stored in b.to_save.items():  # conflicts are held, not applied
+            write = NodeWrite(
+                b.label, record_id, stored, b.existing.get(record_id), b.last_seq[record_id]
+            )
             items.append(
                 Appended(
                     actor_id=_named_officer(write, officers),
                     action=action,
-                    obj=(b.label, write.record_id),
-                    state=audited_state(write.new),
-                    fields=tuple(sorted(write.changed())) if not write.created else (),
+                    obj=(b.label, record_id),
+                    state=audited_state(stored),
+                    fields=() if write.created else tuple(sorted(write.changed())),
                 )
             )
     return audit_append_many(items)

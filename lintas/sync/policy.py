@@ -36,10 +36,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
+from lintas.common.values import SECRET_COLUMNS
 from lintas.sync.protocol import SyncError
 
 # Never accepted from a node, whatever the model: secrets and lock-out state stay where set.
-SECRET_COLUMNS = frozenset({"password", "failed_logins", "locked_until", "password_changed_at"})
+NEVER_FROM_A_NODE = SECRET_COLUMNS | {"failed_logins", "locked_until", "password_changed_at"}
 # Bookkeeping a node sets on every edit of its own records.
 ALWAYS_CHANGEABLE = frozenset({"updated_at", "version"})
 
@@ -252,4 +253,4 @@ def check_writes(ctx: NodeContext, policy: NodePolicy, writes: list[NodeWrite]) 
 
 def secret_fields(state: Mapping[str, Any]) -> list[str]:
     """The secret columns a pushed payload carries (there must be none)."""
-    return sorted(SECRET_COLUMNS & set(state))
+    return sorted(NEVER_FROM_A_NODE & set(state))

@@ -9,18 +9,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lintas.common.crypto import Ciphertext, EncryptedTextField, encrypt_text
-from lintas.common.values import jsonable
+from lintas.common.values import SECRET_COLUMNS, jsonable
 from lintas.sync.protocol import SyncError
-
-# Never copied into the outbox: secrets stay on the node that holds them.
-EXCLUDED_FIELDS = frozenset({"password"})
 
 
 def record_state(instance: models.Model, *, with_secrets: bool = False) -> dict[str, Any]:
     """The record's concrete fields as JSON-ready values (foreign keys by id)."""
     state: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
-        if f.attname in EXCLUDED_FIELDS and not with_secrets:
+        if f.attname in SECRET_COLUMNS and not with_secrets:
             continue
         value = getattr(instance, f.attname)
         if isinstance(f, EncryptedTextField) and value:

@@ -50,10 +50,8 @@ class SyncSpec:
     """How one model syncs.
 
     ``multi_writer``: the model has ``version`` (each edit sets it to one more than the
-    version it started from); concurrent edits become conflicts. ``foreign_edit_fields``:
-    for a record that one place owns but others may touch (accounts), the fields whose
-    change by a node is a conflict; changes to other fields are the node's own business.
-    ``local_fields``: kept by the receiving node when the hub sends the record.
+    version it started from); concurrent edits become conflicts. ``local_fields``: kept by
+    the receiving node when the hub sends the record.
     ``send_password``: the hub includes the password hash for the accounts of the
     receiving node's post (officers sign in there offline), and for no one else.
     ``policy``: what a node may write of it, checked by the hub (no default: every
@@ -64,24 +62,12 @@ class SyncSpec:
     policy: NodePolicy
     route: Route = to_origin
     multi_writer: bool = False
-    foreign_edit_fields: tuple[str, ...] = ()
     local_fields: frozenset[str] = field(default_factory=frozenset)
     send_password: bool = False
 
 
 VERSION_FIELD = "version"
 
-_AGENCY_FIELDS = ("code", "name", "type", "regency_id", "post_id", "is_active", "deleted_at")
-_USER_FIELDS = (
-    "username",
-    "full_name",
-    "email",
-    "agency_id",
-    "role",
-    "post_id",
-    "is_active",
-    "deleted_at",
-)
 _USER_LOCAL = frozenset(
     {"password", "last_login", "failed_logins", "locked_until", "password_changed_at"}
 )
@@ -97,12 +83,11 @@ def register(spec: SyncSpec) -> None:
 # Accounts and agencies are made at the hub only; officers change passwords at the hub
 # too, so that the hub never stores a hash it did not verify (docs/security.md).
 for _spec in (
-    SyncSpec("accounts.agency", HUB_ONLY, route=to_all, foreign_edit_fields=_AGENCY_FIELDS),
+    SyncSpec("accounts.agency", HUB_ONLY, route=to_all),
     SyncSpec(
         "accounts.user",
         HUB_ONLY,
         route=to_all,
-        foreign_edit_fields=_USER_FIELDS,
         local_fields=_USER_LOCAL,
         send_password=True,
     ),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.audit.models import AuditEntry, AuditHead
+from lintas.audit.selectors import APPLY_PREFIX
 from lintas.common.errors import PermissionDenied
 from lintas.common.models import current_node
 from lintas.sync.models import HubLink, OutboxEvent, SecurityEvent, SyncConflict, SyncNode
@@ -117,7 +118,7 @@ def node_records_sent(*, user: User | None, code: str, since: datetime) -> list[
     if user is not None:
         _require(user)
     rows = (
-        AuditEntry.objects.filter(node=current_node(), action=f"sync.apply:{code}", at__gte=since)
+        AuditEntry.objects.filter(node=current_node(), action=APPLY_PREFIX + code, at__gte=since)
         .order_by("seq")
         .values_list("at", "object_type", "object_id", "actor_id")
     )

@@ -207,7 +207,9 @@ def _taken_fields(conflict: SyncConflict, model: type[models.Model]) -> list[str
     if spec is None:
         raise ValidationFailed(_("This record no longer syncs."))
     if not spec.multi_writer:
-        return [n for n in spec.foreign_edit_fields if n in conflict.node_state]
+        # Only multi-writer records are edited in two places; a node's state of any other
+        # record (an account edit of an older version) is never the hub's to take.
+        return []
     fixed = {"id", "origin", "created_at", "created_by_id", VERSION_FIELD}
     return [
         f.attname
