@@ -126,3 +126,28 @@ def test_revoked_node_can_enrol_again_with_a_new_code(node: FakeNode) -> None:
     again = FakeNode()
     assert SyncNode.objects.get(pk=node.code).revoked_at is None
     assert again.post("/api/sync/pull", {}).status_code == 200
+
+
+def test_a_key_rotation_needs_proof_of_the_new_key(node: FakeNode) -> None:
+    from lintas.sync.models import SyncNode
+
+    before = SyncNode.objects.get(pk=node.code).public_key
+    new_key = crypto.new_private_key()
+    public = crypto.public_key_of(new_key)
+    nonce = "ab" * 16
+    forged = crypto.sign(
+        crypto.new_private_key(), crypto.rotation_message(node.code, public, nonce)
+    )
+    refused = node.post("/api/sync/rotate", {"public_key": public, "nonce": nonce, "proof": forged})
+    assert (refused.status_code, node.data(refused)["code"]) == (401, "bad_signature")
+    malformed = node.post("/api/sync/rotate", {"public_key": "zz", "nonce": nonce, "proof": ""})
+    assert (malformed.status_code, node.data(malformed)["code"]) == (400, "malformed")
+    assert SyncNode.objects.get(pk=node.code).public_key == before
+    proof = crypto.sign(new_key, crypto.rotation_message(node.code, public, nonce))
+    done = node.post("/api/sync/rotate", {"public_key": public, "nonce": nonce, "proof": proof})
+    assert done.status_code == 200
+    assert node.signed(done)
+    assert SyncNode.objects.get(pk=node.code).public_key == public
+    # The old key no longer speaks for the node.
+    stale = node.push(node.batch([], after=0))
+    assert (stale.status_code, node.data(stale)["code"]) == (401, "bad_signature")
