@@ -2,7 +2,8 @@
 
 ``lintas load-reference`` runs the ``load_reference`` command; dashes and underscores are
 the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``,
-``lintas watchlist``) need no database or settings and run without starting Django.
+``lintas watchlist``, ``lintas linkage run --records FILE.csv``) need no database or
+settings and run without starting Django.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ STANDALONE_TOOLS = {
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
+    if args[1:3] == ["linkage", "run"] and "--records" in args:
+        # A CSV file in, clusters out: no database, no settings.
+        sys.exit(importlib.import_module("lintas.linkage.engine.cli").main(args[3:]))
     if len(args) > 1 and args[1] in STANDALONE_TOOLS:
         tool = importlib.import_module(STANDALONE_TOOLS[args[1]])
         sys.exit(tool.main(args[2:]))

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "lintas.screening",
     "lintas.cases",
     "lintas.portal",
+    "lintas.linkage",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("crossings/", include("lintas.crossings.urls")),
     path("screening/", include("lintas.screening.urls")),
     path("cases/", include("lintas.cases.urls")),
+    path("linkage/", include("lintas.linkage.urls")),
     path("publik/", include("lintas.portal.urls")),
     path("language/", set_language, name="set_language"),
     path("", include("lintas.sync.urls")),

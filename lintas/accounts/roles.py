@@ -59,6 +59,11 @@ class Capability(StrEnum):
     OVERRIDE_CONSENT = "override_consent"
     EXPORT_IDENTIFIED = "export_identified"
     EXPORT_DEIDENTIFIED = "export_deidentified"
+    # Linkage: confirm or split proposed links, see networks with names, or without.
+    REVIEW_LINKS = "review_links"
+    VIEW_NETWORKS = "view_networks"
+    VIEW_NETWORK_STRUCTURE = "view_network_structure"
+    RUN_LINKAGE = "run_linkage"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
@@ -83,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.MANAGE_CASES,
         Capability.OVERRIDE_CONSENT,
         Capability.EXPORT_IDENTIFIED,
+        Capability.REVIEW_LINKS,
     },
     Role.INVESTIGATOR: _EVERYONE
     | {
@@ -92,10 +98,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.TRIAGE_TIPS,
         Capability.MANAGE_CASES,
         Capability.EXPORT_IDENTIFIED,
+        Capability.REVIEW_LINKS,
+        Capability.VIEW_NETWORKS,
+        Capability.VIEW_NETWORK_STRUCTURE,
     },
     Role.CASE_WORKER: _EVERYONE | {Capability.WATCH_SURVIVORS, Capability.MANAGE_CASES},
     Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
-    Role.ANALYST: _EVERYONE | {Capability.VIEW_STUDY_FIGURES, Capability.EXPORT_DEIDENTIFIED},
+    Role.ANALYST: _EVERYONE
+    | {
+        Capability.VIEW_STUDY_FIGURES,
+        Capability.EXPORT_DEIDENTIFIED,
+        Capability.VIEW_NETWORK_STRUCTURE,
+    },
     Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
     Role.SYSTEM_ADMIN: _EVERYONE
     | {
@@ -106,6 +120,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_STUDY_FIGURES,
         Capability.MANAGE_BORDER_RULES,
         Capability.MANAGE_RULESETS,
+        Capability.RUN_LINKAGE,
     },
 }
 

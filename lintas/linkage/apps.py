@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LinkageConfig(AppConfig):
+    name = "lintas.linkage"
+    label = "linkage"
+    verbose_name = "Linkage"
