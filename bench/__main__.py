@@ -48,6 +48,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "name_matching": _lazy("bench.name_matching:run"),
     "watchlist_cli": _lazy("bench.watchlist_cli:run"),
     "sync": _lazy("bench.sync:run"),
+    "linkage": _lazy("bench.linkage:run"),
+    "linkage_spark": _lazy("bench.linkage_spark:run"),
 }
 
 
