@@ -229,3 +229,7 @@ class LinkRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id}!={self.right_id}"
+
+
+# The network's own records live next to the network code.
+from lintas.linkage.network_models import NetworkAlert, NetworkEdgeSeen  # noqa: E402, F401
