@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from lintas.linkage import network_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("networks/", network_views.network, name="network"),
+    path("networks/alerts/", network_views.network_alerts, name="network_alerts"),
+]
