@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "lintas.cases",
     "lintas.portal",
     "lintas.linkage",
+    "lintas.outreach",
     "django_tasks_db",
 ]
 
