@@ -15,6 +15,7 @@ urlpatterns = [
     path("screening/", include("lintas.screening.urls")),
     path("cases/", include("lintas.cases.urls")),
     path("linkage/", include("lintas.linkage.urls")),
+    path("outreach/", include("lintas.outreach.urls")),
     path("publik/", include("lintas.portal.urls")),
     path("language/", set_language, name="set_language"),
     path("", include("lintas.sync.urls")),

@@ -64,6 +64,11 @@ class Capability(StrEnum):
     VIEW_NETWORKS = "view_networks"
     VIEW_NETWORK_STRUCTURE = "view_network_structure"
     RUN_LINKAGE = "run_linkage"
+    # Outreach: an agency's activities, groups, community reports and plan; coverage of
+    # the province (counts only); indicators imported by an analyst.
+    MANAGE_OUTREACH = "manage_outreach"
+    VIEW_COVERAGE = "view_coverage"
+    IMPORT_INDICATORS = "import_indicators"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
@@ -103,12 +108,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_NETWORK_STRUCTURE,
     },
     Role.CASE_WORKER: _EVERYONE | {Capability.WATCH_SURVIVORS, Capability.MANAGE_CASES},
-    Role.OUTREACH_COORDINATOR: _EVERYONE | {Capability.VIEW_STUDY_FIGURES},
+    Role.OUTREACH_COORDINATOR: _EVERYONE
+    | {Capability.VIEW_STUDY_FIGURES, Capability.MANAGE_OUTREACH, Capability.VIEW_COVERAGE},
     Role.ANALYST: _EVERYONE
     | {
         Capability.VIEW_STUDY_FIGURES,
         Capability.EXPORT_DEIDENTIFIED,
         Capability.VIEW_NETWORK_STRUCTURE,
+        Capability.VIEW_COVERAGE,
+        Capability.IMPORT_INDICATORS,
     },
     Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
     Role.SYSTEM_ADMIN: _EVERYONE
