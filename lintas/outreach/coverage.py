@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -149,8 +150,8 @@ def coverage_compute(*, today: date | None = None) -> list[DistrictCoverage]:
     for ind in Indicator.objects.live().order_by("district_id", "name", "year"):
         indicators[ind.district_id][ind.name] = (ind.value, ind.year, ind.source)
     post_districts = set(Post.objects.values_list("district_id", flat=True))
-    acts = {
-        row["district_id"]: row
+    acts: dict[str, dict[str, Any]] = {
+        row["district_id"]: dict(row)
         for row in Activity.objects.live()
         .filter(held_on__gt=since, held_on__lte=today)
         .values("district_id")
@@ -192,7 +193,7 @@ def coverage_compute(*, today: date | None = None) -> list[DistrictCoverage]:
     for d in districts:
         island = island_of(d.code, d.regency_id)
         act = acts.get(d.code, {})
-        rate = poverty.get(d.regency_id)
+        known = poverty.get(d.regency_id)
         rows.append(
             DistrictCoverage(
                 district_code=d.code,
@@ -201,8 +202,8 @@ def coverage_compute(*, today: date | None = None) -> list[DistrictCoverage]:
                 regency=d.regency.name,
                 island=island.name,
                 island_has_post=island.code in post_islands or island.code in office_islands,
-                poverty_pct=rate[0] if rate else None,
-                poverty_year=rate[1] if rate else None,
+                poverty_pct=known[0] if known else None,
+                poverty_year=known[1] if known else None,
                 activities_12m=int(act.get("n", 0)),
                 people_reached_12m=int(act.get("people") or 0),
                 groups_active=int(groups.get(d.code, 0)),
