@@ -11,9 +11,10 @@ even when a later confirmation of a person moves the edge onto another node.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -80,11 +81,11 @@ def _suspect_of(graph: nx.Graph, node: str, other: str) -> NodeData:
     return _data(graph, suspects[0])
 
 
-def _agency_of(suspect: NodeData) -> str | None:
+def _agency_of(suspect: NodeData) -> uuid.UUID | None:
     """The one agency whose case names the suspect; None (every investigator) otherwise."""
     if suspect.watch_suspect or len(suspect.suspect_agencies) != 1:
         return None
-    return next(iter(suspect.suspect_agencies))
+    return uuid.UUID(next(iter(suspect.suspect_agencies)))
 
 
 def network_alerts_raise(*, run: LinkageRun | None = None) -> list[NetworkAlert]:

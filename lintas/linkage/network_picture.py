@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 
 from lintas.linkage.network_queries import communities
 from lintas.linkage.networks import EdgeKind, NodeKind
@@ -143,7 +143,7 @@ def picture_of(graph: nx.Graph, *, focus: str | None = None) -> Picture:
     for node in order:
         data = part.nodes[node]["data"]
         cx, cy = place(node)
-        r = min(9 + 3.2 * math.sqrt(part.degree(node)), 26)
+        r = min(10 + 4 * math.sqrt(part.degree(node) - 1), 30)
         picture.nodes.append(
             DrawnNode(
                 key=node,

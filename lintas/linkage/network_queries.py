@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 
 from lintas.common.phones import phone_e164
 from lintas.linkage.networks import NodeKind, fold_text

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,8 +163,7 @@ def evidence_rows(reader: Reader, evidence: list[Evidence]) -> list[RecordRow]:
     if not reader.named:
         counts = Counter(e.source for e in evidence)
         return [
-            RecordRow(f"{n} {SOURCES.get(source, source)}")
-            for source, n in sorted(counts.items())
+            RecordRow(f"{n} {SOURCES.get(source, source)}") for source, n in sorted(counts.items())
         ]
     rows = []
     for e in evidence:

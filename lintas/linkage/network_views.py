@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,7 +59,7 @@ def _legend() -> list[dict[str, Any]]:
         NodeKind.TIP,
     ]
     return [
-        {"label": NODE_KINDS[k], "shape": shape_for(k, 20 + 150 * i, 20, 10), "tx": 38 + 150 * i}
+        {"label": NODE_KINDS[k], "shape": shape_for(k, 20 + 155 * i, 20, 10), "tx": 38 + 155 * i}
         for i, k in enumerate(kinds)
     ]
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 from django.db.models import Q
 
 from lintas.cases.models import CasePerson, PersonRole, Tip, TipStatus
@@ -27,7 +28,7 @@ from lintas.common.phones import phone_e164
 from lintas.crossings.models import Crossing, Traveller
 from lintas.linkage.models import PersonRecord, RecordSource
 from lintas.screening.facts import age_on
-from lintas.screening.matching.normalise import normalise_name
+from lintas.screening.matching.normalise import HONORIFICS, normalise_name
 from lintas.screening.models import WatchListEntry, WatchListKind
 
 
@@ -94,7 +95,10 @@ def fold_text(text: str) -> str:
 
 def recruiter_key(name: str) -> str:
     """A recruiter's name without case, accents, honorifics, titles: ``Pak Yosef`` = ``yosef``."""
-    text = normalise_name(name or "").text
+    tokens = normalise_name(name or "").tokens
+    if len(tokens) == 1 and tokens[0] in HONORIFICS:
+        return ""  # "Pak" alone names nobody
+    text = " ".join(tokens)
     return text if len(text) >= 3 else ""
 
 
@@ -185,18 +189,21 @@ class NetworkBuilder:
 
     def graph(self) -> nx.Graph:
         graph = nx.Graph()
-        for key, data in self.nodes.items():
-            graph.add_node(key, data=data)
-        for (a, b), data in self.edges.items():
-            evidence = sorted(data["evidence"].values(), key=lambda e: (e.on or date.min, e.key))
+        for key, node in self.nodes.items():
+            graph.add_node(key, data=node)
+        for (a, b), edge in self.edges.items():
+            evidence = sorted(edge["evidence"].values(), key=lambda e: (e.on or date.min, e.key))
             graph.add_edge(
-                a, b, kinds=sorted(data["kinds"]), evidence=evidence, weight=len(evidence)
+                a, b, kinds=sorted(edge["kinds"]), evidence=evidence, weight=len(evidence)
             )
+        # A member of a group with no escort, or a suspect with nothing known around them,
+        # joins nothing: the network leaves them out.
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
         return graph
 
 
 def _add_crossings(builder: NetworkBuilder) -> None:
-    rows = list(
+    rows: list[Mapping[str, Any]] = list(
         Crossing.objects.filter(deleted_at__isnull=True)
         .filter(
             ~Q(sponsor_phone="")
@@ -230,7 +237,9 @@ def _add_crossings(builder: NetworkBuilder) -> None:
         who, _ = builder.person(RecordSource.TRAVELLER, str(row["traveller_id"]), name)
         on = row["crossed_at"].date()
 
-        def evidence(kind: str, other: str, row: dict[str, Any] = row, on: date = on) -> Evidence:
+        def evidence(
+            kind: str, other: str, row: Mapping[str, Any] = row, on: date = on
+        ) -> Evidence:
             return Evidence(
                 key=f"{kind}|crossing:{row['id']}|{other}",
                 source="crossing",
@@ -288,7 +297,7 @@ def _add_cases(builder: NetworkBuilder) -> None:
     suspect_cases = CasePerson.objects.filter(
         role=PersonRole.SUSPECT, deleted_at__isnull=True, case__deleted_at__isnull=True
     ).values("case_id")
-    people = list(
+    people: list[Mapping[str, Any]] = list(
         CasePerson.objects.filter(
             case_id__in=suspect_cases,
             role__in=(PersonRole.SUSPECT, PersonRole.VICTIM),
@@ -308,7 +317,7 @@ def _add_cases(builder: NetworkBuilder) -> None:
             "case__created_at",
         )
     )
-    by_case: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    by_case: dict[str, list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
     for p in people:
         source, record_id = RecordSource.CASE_PERSON, str(p["id"])
         if p["traveller_id"] is not None:
@@ -348,7 +357,7 @@ def _add_cases(builder: NetworkBuilder) -> None:
                     )
 
 
-def _case_evidence(kind: str, p: dict[str, Any], other: str) -> Evidence:
+def _case_evidence(kind: str, p: Mapping[str, Any], other: str) -> Evidence:
     return Evidence(
         key=f"{kind}|case_person:{p['id']}|{other}",
         source="case_person",
