@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "lintas.portal",
     "lintas.linkage",
     "lintas.outreach",
+    "lintas.messaging",
     "django_tasks_db",
 ]
 

@@ -1,0 +1,69 @@
+"""The real SMS gateway for the messaging tests: Kannel with a simulated operator.
+
+``gateway`` starts Debian's bearerbox and smsbox, the bridge and a fakesmsc handset end
+(``scripts/kanneltemp.py``) against the live test server, and points Lintas at them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from lintas.messaging.models import OutboundMessage, OutboundState
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "kanneltemp.py"
+_spec = importlib.util.spec_from_file_location("kanneltemp", _SCRIPT)
+assert _spec is not None
+assert _spec.loader is not None
+kanneltemp = importlib.util.module_from_spec(_spec)
+sys.modules["kanneltemp"] = kanneltemp
+_spec.loader.exec_module(kanneltemp)
+TempKannel = kanneltemp.TempKannel
+
+
+@pytest.fixture(scope="session")
+def kannel(live_server: LiveServer) -> Iterator[Any]:
+    """One Kannel for the whole run (it starts in about a second, but needs the server)."""
+    gateway = TempKannel(lintas_url=live_server.url).start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def gateway(kannel: Any, settings: Any, reference: None) -> Any:
+    """The running gateway with Lintas configured to use it; handsets' inboxes start empty."""
+    for name, value in kannel.environment().items():
+        setattr(settings, name, value)
+    kannel.handset_log.write_bytes(b"")
+    return kannel
+
+
+def wait_for(check: Callable[[], Any], *, timeout: float = 30.0, what: str = "") -> Any:
+    """``check()`` once it is truthy; fails with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        time.sleep(0.1)
+
+
+def settled(count: int) -> Callable[[], bool]:
+    """True once ``count`` outbound messages are delivered or failed."""
+
+    def check() -> bool:
+        final = OutboundMessage.objects.filter(
+            state__in=[OutboundState.DELIVERED, OutboundState.FAILED]
+        ).count()
+        return final >= count
+
+    return check

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lintas.cases.models import AtRisk, Tip, TipChannel
+from lintas.messaging.models import Conversation, ConversationState, OutboundMessage, OutboundState
+from tests.messaging.conftest import settled, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TL = "+67077234567"
+
+
+def test_tip_in_tetum_through_the_gateway(gateway: Any) -> None:
+    gateway.deliver(TL, "Hau-nia alin feto ema lori ba Kupang atu servisu, nia la fila fali")
+    [ask_where] = gateway.wait_received(1, to=TL)
+    assert ask_where.text.startswith("Iha ne'ebe?")
+    gateway.deliver(TL, "Belu, Tasifeto Timur")
+    assert gateway.wait_received(2, to=TL)[1].text.startswith("Bainhira")
+    gateway.deliver(TL, "horiseik")
+    assert gateway.wait_received(3, to=TL)[2].text.startswith("Se mak iha risku?")
+    gateway.deliver(TL, "1")
+    assert gateway.wait_received(4, to=TL)[3].text.startswith("Ami-nia ekipa bele kontaktu")
+    gateway.deliver(TL, "Sin")
+    receipt = gateway.wait_received(5, to=TL)[4].text
+    assert receipt.startswith("Lintas: ami simu ona ita-nia relatoriu. Kodigu ")
+    wait_for(settled(5), what="five delivery reports")
+    tip = Tip.objects.get()
+    assert tip.channel == TipChannel.SMS
+    assert tip.body.startswith("Hau-nia alin feto")
+    assert tip.regency_id is not None
+    assert tip.district is not None
+    assert tip.district.name == "Tasifeto Timur"
+    assert tip.at_risk == AtRisk.CHILD
+    assert tip.contact_phone == TL
+    assert tip.language == "tet"
+    assert Conversation.objects.get().state == ConversationState.DONE
+    assert set(OutboundMessage.objects.values_list("state", flat=True)) == {OutboundState.DELIVERED}
