@@ -24,6 +24,7 @@ from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.audit.services import audit_append
 from lintas.common.errors import Conflict, NotFound, PermissionDenied
+from lintas.common.nodes import require_hub
 from lintas.linkage.models import LinkageRun
 from lintas.linkage.network_models import NetworkAlert, NetworkEdgeSeen
 from lintas.linkage.networks import EdgeKind, NodeData, NodeKind, network_build
@@ -150,6 +151,7 @@ def _raise(
 
 def network_alerts_visible(*, user: User) -> QuerySet[NetworkAlert]:
     """Alerts for investigators: watch-list suspects' for all, a case suspect's for its agency."""
+    require_hub()
     if not user.can(Capability.VIEW_NETWORKS):
         raise PermissionDenied(_("You are not allowed to do this."))
     return NetworkAlert.objects.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id))

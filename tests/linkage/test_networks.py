@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
 from lintas.cases.services import PersonData, case_open, case_person_add
+from lintas.cases.tips import tip_submit
 from lintas.crossings.services import crossing_group_create
 from lintas.linkage.models import LinkRecord, Person, PersonRecord, RecordSource
 from lintas.linkage.network_queries import (
@@ -202,3 +203,22 @@ def test_the_network_is_read_in_six_queries_whatever_its_size(
         graph = network_build()
     assert (len(small), len(large)) == (6, 6)
     assert graph.degree(f"phone:{OTHER_PHONE}") == 7
+
+
+def test_a_tip_joins_the_phone_it_names_but_never_the_reporters_own(
+    user_factory: Callable[..., User],
+) -> None:
+    recruiter_world(user_factory)
+    tip = tip_submit(
+        body="Orang ini minta uang, nomornya 0812 3456 7890, bawa anak-anak ke Dili",
+        contact_phone="081399998888",
+    ).tip
+    graph = network_build()
+    key = f"tip:{tip.pk}"
+    assert set(graph[key]) == {PHONE}
+    assert graph.edges[key, PHONE]["kinds"] == ["tip_phone"]
+    assert [(e.source, e.record_id) for e in graph.edges[key, PHONE]["evidence"]] == [
+        ("tip", str(tip.pk))
+    ]
+    assert "phone:+6281399998888" not in graph
+    assert graph.degree(PHONE) == 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
@@ -267,3 +267,13 @@ def test_the_alert_list_and_one_acknowledgement_per_alert(
     assert "Peringatan ini sudah ditindaklanjuti." in _html(response)
     alert.refresh_from_db()
     assert (alert.status, alert.acknowledged_by, alert.version) == ("acknowledged", own, 2)
+
+
+def test_a_post_node_has_no_network(
+    world: World, user_factory: Callable[..., User], login_client: Callable[[User], Client]
+) -> None:
+    client = login_client(user_factory(Role.INVESTIGATOR))
+    with override_settings(LINTAS_NODE="post-motaain"):
+        assert client.get(NETWORK).status_code == 403
+        assert client.get(ALERTS).status_code == 403
+        assert client.post(ALERTS, {"alert": "x", "version": "1"}).status_code == 403
