@@ -39,6 +39,11 @@ BLOCK_KEYS: Final = {
     "bk_first_dob": "place",
     "bk_first_last_year": "place",
     "bk_name_place": "year",
+    "bk_name": "year",
+    "bk_first_last": "place",
+    "bk_first_place": "year",
+    "bk_last_place": "year",
+    "bk_last_year": "place",
     "bk_phone": "first",
     "bk_document": "first",
 }
@@ -168,6 +173,11 @@ def _add_block_keys(cols: FeatureTable, places: list[str | None]) -> None:
         "bk_first_dob": map(_join, first, dates),
         "bk_first_last_year": map(_join, first, last, years),
         "bk_name_place": map(_join, phon, places),
+        "bk_name": phon,
+        "bk_first_last": map(_join, first, last),
+        "bk_first_place": map(_join, first, places),
+        "bk_last_place": map(_join, last, places),
+        "bk_last_year": map(_join, last, years),
         "bk_phone": cols["phone"],
         "bk_document": cols["document_number"],
     }

@@ -140,10 +140,15 @@ def _with_parameters(settings: dict[str, Any], prior: float, params: Parameters)
                 level["m_probability"], level["u_probability"] = found
 
 
-def _clamp(value: Any, fallback: float) -> float:
+#: No level is impossible for one person: forms are mistyped. An m below this is raised.
+M_FLOOR: Final = 1e-4
+_U_FLOOR: Final = 1e-7
+
+
+def _clamp(value: Any, fallback: float, floor: float = _U_FLOOR) -> float:
     if not isinstance(value, int | float) or math.isnan(value):
         return fallback
-    return min(max(float(value), 1e-7), 1.0)
+    return min(max(float(value), floor), 1.0)
 
 
 def _read_parameters(saved: dict[str, Any], fallback: TrainedModel | None) -> Parameters:
@@ -155,9 +160,12 @@ def _read_parameters(saved: dict[str, Any], fallback: TrainedModel | None) -> Pa
             if level.get("is_null_level"):
                 continue
             label = level["label_for_charts"]
-            m0, u0 = (fallback.parameters.get(name, {}) if fallback else {}).get(label, (0.1, 0.1))
+            # A level never seen among matches keeps the shipped value, or counts as rare.
+            m0, u0 = (fallback.parameters.get(name, {}) if fallback else {}).get(
+                label, (M_FLOOR, 0.1)
+            )
             levels[label] = (
-                _clamp(level.get("m_probability"), m0),
+                _clamp(level.get("m_probability"), m0, M_FLOOR),
                 _clamp(level.get("u_probability"), u0),
             )
     return out

@@ -83,7 +83,12 @@ def _birth_date() -> ComparisonCreator:
                 "same year, one a year only",
             ),
             _level("birth_year_l = birth_year_r", "same year, other day"),
+            _level(
+                f"{year_gap} = 1 AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+                "one year apart, one a year only",
+            ),
             _level(f"{year_gap} <= 2", "within two years"),
+            _level(f"{year_gap} <= 10", "within ten years"),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -150,8 +155,8 @@ REGIONAL: Final = ModelSpec(
     comparisons=regional_comparisons,
     blocking=tuple(f"l.{k} = r.{k}" for k in BLOCK_KEYS),
     em_passes=(
-        "l.name_phon = r.name_phon",
-        "l.birth_date = r.birth_date AND l.district_code = r.district_code",
+        "l.document_number = r.document_number",
+        "l.name_phon = r.name_phon AND l.birth_year = r.birth_year",
     ),
     prior_rules=("l.name_phon = r.name_phon AND l.birth_date = r.birth_date",),
     prior_recall=0.6,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from lintas.screening.matching.score import BirthDate, Entry
@@ -145,8 +145,9 @@ class _Generator:
         village, phone, document = p.village, p.phone, p.document
         if source == "tip":
             roll = rng.random()
-            birth = None if roll < 0.5 else (_year(birth) if roll < 0.8 else birth)
-            village = village if rng.random() < 0.4 else ""
+            # A tipster knows where someone is from and roughly how old they are.
+            birth = None if roll < 0.25 else (_year(birth) if roll < 0.65 else birth)
+            village = village if rng.random() < 0.85 else ""
             phone = phone if rng.random() < 0.5 else ""
             document = ""
         elif source == "traveller":
@@ -193,4 +194,4 @@ def generate(n_records: int, *, seed: int = 1) -> list[LabelledRecord]:
         out.extend(gen.sightings(person, count))
     # Shuffle, so that the order of the input says nothing of who is who.
     rng.shuffle(out)
-    return [replace(r) for r in out[:n_records]]
+    return out[:n_records]
