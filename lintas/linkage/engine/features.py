@@ -90,7 +90,7 @@ def _cap(values: list[str | None], refine: Sequence[object]) -> list[str | None]
     if not big:
         return values
     out = [_join(v, r) if v in big else v for v, r in zip(values, refine, strict=True)]
-    counts = Counter(v for v, old in zip(out, values, strict=True) if old in big)
+    counts = Counter(v for v, old in zip(out, values, strict=True) if old in big and v)
     return [None if v is not None and counts.get(v, 0) > BLOCK_CAP else v for v in out]
 
 

@@ -22,7 +22,7 @@ from .features import BLOCK_KEYS, build_features
 __all__ = ["REGIONAL", "ModelSpec", "settings_dict"]
 
 
-def _null(*columns: str) -> cll.CustomLevel:
+def _null(*columns: str) -> Any:
     either = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
     return cll.CustomLevel(either, "missing").configure(is_null_level=True)
 
@@ -177,10 +177,10 @@ def settings_dict(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=spec.comparisons(),
-        blocking_rules_to_generate_predictions=rules,
+        blocking_rules_to_generate_predictions=rules,  # type: ignore[arg-type]
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=[],
     )
-    settings: dict[str, Any] = creator.get_settings(dialect).as_dict()
+    settings: dict[str, Any] = creator.get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
     return settings
