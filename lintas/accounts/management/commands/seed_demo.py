@@ -29,6 +29,9 @@ class Command(BaseCommand):
 
         counts = {**demo_crossings_seed(), **demo_cases_seed()}
         counts["screening results"] = screening_backfill()
+        from lintas.outreach.demo import demo_outreach_seed
+
+        counts.update(demo_outreach_seed())
         self.stdout.write(
             "Demo records: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
         )
