@@ -5,8 +5,9 @@ The score is explained in ``docs/outreach.md``; in short, for one district:
 - **vulnerability** (0..1) is a weighted mean of facts, each scaled 0..1 with 1 the most
   vulnerable: the regency's latest poverty rate (weight 2), whether its island has neither a
   border post nor an immigration office (weight 1), and each indicator an analyst imported
-  (weight 1). A rate or an indicator is scaled from the lowest to the highest value the
-  province has; a district without the figure counts as the mean of those that have it.
+  (weight 1). A rate is scaled from the lowest to the highest regency rate (a regency
+  without one counts as the mean of those that have it); an indicator likewise over the
+  districts, with the latest year of each district.
 - **reach** (0..1) in the last 365 days: ``0.4·min(1, activities/4) + 0.4·min(1,
   people/400) + 0.2·min(1, active groups)``.
 - **signal** (0..1): ``min(1, (tips + cases)/3)`` from the district in the last 365 days.
@@ -225,11 +226,15 @@ def _filled(scaled: dict[str, float], keys: list[str]) -> dict[str, float]:
 def _score(rows: list[DistrictCoverage]) -> None:
     codes = [row.district_code for row in rows]
     parts: list[tuple[int, dict[str, float]]] = []
+    # Poverty is a regency figure: scaled over the regencies that have it, and a regency
+    # without it counts as their mean (not weighted by how many districts each has).
     known_poverty = {
-        r.district_code: float(r.poverty_pct) for r in rows if r.poverty_pct is not None
+        r.regency_code: float(r.poverty_pct) for r in rows if r.poverty_pct is not None
     }
     if known_poverty:
-        parts.append((POVERTY_WEIGHT, _filled(_scale(known_poverty, higher_is_worse=True), codes)))
+        regencies = sorted({r.regency_code for r in rows})
+        by_regency = _filled(_scale(known_poverty, higher_is_worse=True), regencies)
+        parts.append((POVERTY_WEIGHT, {r.district_code: by_regency[r.regency_code] for r in rows}))
     parts.append((1, {r.district_code: 0.0 if r.island_has_post else 1.0 for r in rows}))
     for name, worse_up in INDICATORS.items():
         known = {
