@@ -9,12 +9,18 @@ not (a worker who crossed often has many edges but brokers nothing). Degree brea
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import networkx as nx  # type: ignore[import-untyped]
+from django.db.models import Count, Max
 
+from lintas.cases.models import CasePerson, Tip
 from lintas.common.phones import phone_e164
-from lintas.linkage.networks import NodeKind, fold_text
+from lintas.crossings.models import Crossing
+from lintas.linkage.models import PersonRecord
+from lintas.linkage.networks import NodeKind, fold_text, network_build
+from lintas.screening.models import WatchListEntry
 
 COMMUNITY_SEED = 42
 # Exact betweenness costs nodes x edges; past this size it is estimated from a fixed sample.
@@ -76,3 +82,42 @@ def central_members(graph: nx.Graph, *, top: int = 5) -> list[Central]:
         key=lambda c: (-c.betweenness, -c.degree, c.node),
     )
     return ranked[:top]
+
+
+# The whole network and its communities take seconds to build at the province's scale, so a
+# process keeps the last one while the records behind it stay the same: their counts and
+# latest changes are compared on each read (five small queries), and a copy older than
+# ``CURRENT_FOR_SECONDS`` is built again anyway (a synced record may carry an older time).
+CURRENT_FOR_SECONDS = 300
+_current: dict[str, tuple[float, tuple[object, ...], nx.Graph, list[frozenset[str]]]] = {}
+
+
+def _fingerprint() -> tuple[object, ...]:
+    stamps: list[object] = []
+    for model in (Crossing, CasePerson, Tip, WatchListEntry):
+        row = model.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+        stamps += [row["n"], row["at"]]
+    row = PersonRecord.objects.aggregate(
+        n=Count("pk"), at=Max("confirmed_at"), undone=Max("undone_at")
+    )
+    return (*stamps, row["n"], row["at"], row["undone"])
+
+
+def network_current() -> tuple[nx.Graph, list[frozenset[str]]]:
+    """The whole network and its communities, built again only when its records changed.
+
+    The graph returned is shared: callers read it and never change it.
+    """
+    stamp = _fingerprint()
+    kept = _current.get("network")
+    if kept is not None and kept[1] == stamp and time.monotonic() - kept[0] < CURRENT_FOR_SECONDS:
+        return kept[2], kept[3]
+    graph = network_build()
+    groups = communities(graph)
+    _current["network"] = (time.monotonic(), stamp, graph, groups)
+    return graph, groups
+
+
+def network_current_forget() -> None:
+    """Forget the kept network (tests, and a run that wants the next read to be fresh)."""
+    _current.clear()

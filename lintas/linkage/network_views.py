@@ -20,8 +20,8 @@ from lintas.linkage.network_alerts import network_alert_acknowledge, network_ale
 from lintas.linkage.network_picture import PALETTE, SUSPECT_STROKE, Picture, picture_of, shape_for
 from lintas.linkage.network_queries import (
     central_members,
-    communities,
     neighbourhood,
+    network_current,
     nodes_matching,
 )
 from lintas.linkage.network_selectors import (
@@ -33,7 +33,7 @@ from lintas.linkage.network_selectors import (
     node_flags,
     node_labels,
 )
-from lintas.linkage.networks import NodeKind, network_build
+from lintas.linkage.networks import NodeKind
 
 MAX_COMMUNITIES_LISTED = 20
 
@@ -119,8 +119,7 @@ def network(request: HttpRequest) -> HttpResponse:
     """The network picture: a person's or phone's two steps, or one community at a time."""
     user = signed_in_user(request)
     reader = network_reader(user=user)
-    graph = network_build()
-    groups = communities(graph)
+    graph, groups = network_current()
     shown, focus, context = _shown(request, reader, graph, groups)
     picture: Picture = picture_of(shown, focus=focus)
     order = [n.key for n in picture.nodes]
@@ -201,7 +200,7 @@ def network_alerts(request: HttpRequest) -> HttpResponse:
         return redirect("linkage:network_alerts")
     rows = list(alerts.select_related("acknowledged_by").order_by("status", "-raised_at")[:200])
     reader = network_reader(user=user)
-    graph = network_build() if rows else nx.Graph()
+    graph = network_current()[0] if rows else nx.Graph()
     ends = [n for a in rows for n in (a.suspect_node, a.other_node) if n in graph]
     labels = node_labels(reader, graph, dict.fromkeys(ends))
     items = [

@@ -13,6 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
 from lintas.cases.services import PersonData, case_open, case_person_add
+from lintas.linkage.network_queries import network_current_forget
 from tests.factories import PASSWORD
 from tests.linkage.network_world import SPONSOR, cross, recruiter_world
 
@@ -30,6 +31,7 @@ def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
 def test_the_recruiter_phone_with_its_workers_is_plain_to_see(
     user_factory: Callable[..., User], live_server: LiveServer, page: Page, tmp_path: Path
 ) -> None:
+    network_current_forget()
     world = recruiter_world(user_factory)
     cross(world.officers["wini"], surname="Nome", given="Sisilia", recruiter="Bpk. Yosef Nahak")
     investigator = user_factory(Role.INVESTIGATOR)

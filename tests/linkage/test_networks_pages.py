@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client, override_settings
@@ -13,6 +13,7 @@ from lintas.audit.models import AuditEntry
 from lintas.cases.services import PersonData, case_open, case_person_add
 from lintas.linkage.models import LinkRecord, NetworkAlert, Person, PersonRecord
 from lintas.linkage.network_alerts import network_alerts_raise
+from lintas.linkage.network_queries import network_current_forget
 from lintas.screening.watchlists import watch_entry_add, watch_list_create
 from tests.linkage.network_world import SPONSOR, World, cross, star_world
 
@@ -28,8 +29,10 @@ def _html(response: object) -> str:
 
 
 @pytest.fixture
-def world(user_factory: Callable[..., User]) -> World:
-    return star_world(user_factory)
+def world(user_factory: Callable[..., User]) -> Iterator[World]:
+    network_current_forget()
+    yield star_world(user_factory)
+    network_current_forget()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +97,9 @@ def test_the_investigator_finds_the_phone_and_its_four_workers(
     django_assert_num_queries: Callable[[int], object],
 ) -> None:
     client = login_client(user_factory(Role.INVESTIGATOR))
-    with django_assert_num_queries(10):  # type: ignore[attr-defined]
+    # Session and user (2), the reader's cases (2), the records' fingerprint (5) and, on a
+    # first read, the network (6).
+    with django_assert_num_queries(15):  # type: ignore[attr-defined]
         response = client.get(NETWORK, {"q": "0812 3456 7890"})
     html = _html(response)
     assert response.status_code == 200
@@ -119,7 +124,7 @@ def test_the_analyst_sees_the_same_star_without_names_or_phones(
     django_assert_num_queries: Callable[[int], object],
 ) -> None:
     client = login_client(user_factory(Role.ANALYST))
-    with django_assert_num_queries(8):  # type: ignore[attr-defined]
+    with django_assert_num_queries(13):  # type: ignore[attr-defined]
         response = client.get(NETWORK)
     html = _html(response)
     # A search or a node named by the analyst is ignored: the same picture comes back.
@@ -246,7 +251,7 @@ def test_the_alert_list_and_one_acknowledgement_per_alert(
     )
     [alert] = network_alerts_raise()
     mine = login_client(own)
-    with django_assert_num_queries(11):  # type: ignore[attr-defined]
+    with django_assert_num_queries(16):  # type: ignore[attr-defined]
         html = _html(mine.get(ALERTS))
     assert html.count("<tr>") == 2
     assert "Dominggus Laka" in html
@@ -277,3 +282,20 @@ def test_a_post_node_has_no_network(
         assert client.get(NETWORK).status_code == 403
         assert client.get(ALERTS).status_code == 403
         assert client.post(ALERTS, {"alert": "x", "version": "1"}).status_code == 403
+
+
+def test_the_network_is_kept_until_its_records_change(
+    world: World,
+    user_factory: Callable[..., User],
+    login_client: Callable[[User], Client],
+    django_assert_num_queries: Callable[[int], object],
+) -> None:
+    client = login_client(user_factory(Role.INVESTIGATOR))
+    client.get(NETWORK)
+    with django_assert_num_queries(9):  # type: ignore[attr-defined]
+        html = _html(client.get(NETWORK, {"node": f"phone:{SPONSOR}"}))
+    assert html.count('data-node="person"') == 4
+    cross(world.officers["wini"], surname="Nome", given="Sisilia", phone="0812 3456 7890")
+    html = _html(client.get(NETWORK, {"node": f"phone:{SPONSOR}"}))
+    assert html.count('data-node="person"') == 5
+    assert "Sisilia Nome" in html
