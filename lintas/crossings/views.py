@@ -20,8 +20,16 @@ from lintas.common.pages import flashed, shown_on
 from lintas.crossings import selectors, services
 from lintas.crossings.desk import mrz_error_field, read_scan
 from lintas.crossings.forms import CheckoutForm, CrossingForm, GroupForm, MarketVisitForm
-from lintas.crossings.models import Crossing, Direction, DocumentKind, MarketVisit, Purpose
+from lintas.crossings.models import (
+    Crossing,
+    Direction,
+    DocumentKind,
+    MarketVisit,
+    Purpose,
+    TravelDocument,
+)
 from lintas.crossings.services import MRZ_CHECK_FAILED
+from lintas.linkage.linked import crossings_elsewhere
 
 SCAN_MAX = 1000
 LAST_SAVED = "lintas_desk_last"
@@ -60,6 +68,7 @@ def _desk_page(
     request: HttpRequest, user: User, form: CrossingForm, status: int = 200, scan_message: str = ""
 ) -> HttpResponse:
     has_mrz_problems = bool(form.data.get("mrz_errors") or form.initial.get("mrz_errors"))
+    last = _last_screening(request, user)
     return render(
         request,
         "crossings/desk.html",
@@ -70,7 +79,10 @@ def _desk_page(
             "show_accept": has_mrz_problems,
             "scan_max": SCAN_MAX,
             "group": _open_group(request, user),
-            "last": _last_screening(request, user),
+            "last": last,
+            "last_earlier": crossings_elsewhere(user=user, traveller=last.traveller)
+            if last
+            else [],
             "group_form": GroupForm(),
         },
         status=status,
@@ -170,11 +182,19 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
         outcome_initial: dict[str, Any] = {}
         message = str(SCAN_MESSAGES["too_large"])
         mrz_errors: tuple[str, ...] = ()
+        earlier = []
     else:
-        outcome = read_scan(
-            text.replace("\x00", ""),
-            lookup=lambda number: selectors.document_lookup(user=user, number=number),
-        )
+        found: list[TravelDocument] = []
+
+        def lookup(number: str) -> TravelDocument | None:
+            document = selectors.document_lookup(user=user, number=number)
+            if document is not None:
+                found.append(document)
+            return document
+
+        outcome = read_scan(text.replace("\x00", ""), lookup=lookup)
+        # A traveller known here and confirmed to be travellers seen at other posts.
+        earlier = crossings_elsewhere(user=user, traveller=found[0].traveller) if found else []
         outcome_initial = outcome.initial
         message = str(SCAN_MESSAGES.get(outcome.format_error, ""))
         mrz_errors = outcome.mrz_errors
@@ -189,6 +209,7 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
             "show_accept": bool(mrz_errors),
             "problems": mrz_problems(mrz_errors),
             "scan_ok": not message and not mrz_errors,
+            "earlier": earlier,
         },
     )
 

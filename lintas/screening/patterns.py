@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from lintas.crossings.models import Crossing, Direction, Purpose
+from lintas.linkage.linked import person_keys, same_person_travellers
 from lintas.screening.facts import age_on
 
 WINDOW_DAYS = 90
@@ -52,19 +53,22 @@ def escort_pattern(crossing: Crossing, group_members: list[Crossing]) -> list[Pa
     adults = [c for c in everyone if age_on(c.traveller.birth_date, c.crossed_at.date()) >= 18]
     hits = []
     for adult in adults:
+        # At the hub, the adult's crossings at every post count, over confirmed links.
+        selves = same_person_travellers(adult.traveller_id)
         groups = Crossing.objects.filter(
-            traveller_id=adult.traveller_id, crossed_at__gte=since, group__isnull=False
+            traveller_id__in=selves, crossed_at__gte=since, group__isnull=False
         ).values_list("group_id", flat=True)
-        companions = (
+        companions = list(
             Crossing.objects.filter(group_id__in=list(groups))
-            .exclude(traveller_id=adult.traveller_id)
+            .exclude(traveller_id__in=selves)
             .select_related("traveller")
         )
         # Parents travelling with their own children are no pattern: companions who share
         # a family name with the adult are left out.
         family = _name_tokens(adult.traveller.surname)
+        who = person_keys(c.traveller_id for c in companions)
         young = {
-            c.traveller_id
+            who[str(c.traveller_id)]
             for c in companions
             if _young_or_child(c) and not (family & _name_tokens(c.traveller.surname))
         }
@@ -106,7 +110,7 @@ def sponsor_pattern(crossing: Crossing) -> list[PatternHit]:
             )
         )
     for kind, query, label in keys:
-        workers = set(
+        travellers = set(
             Crossing.objects.filter(
                 query,
                 direction=Direction.OUTBOUND,
@@ -115,7 +119,9 @@ def sponsor_pattern(crossing: Crossing) -> list[PatternHit]:
                 deleted_at__isnull=True,
             ).values_list("traveller_id", flat=True)
         )
-        workers.add(crossing.traveller_id)
+        travellers.add(crossing.traveller_id)
+        # One worker seen at two posts, confirmed as one person, is one worker.
+        workers = set(person_keys(travellers).values())
         if len(workers) >= SPONSOR_THRESHOLD:
             what_id = "nomor telepon" if kind == "phone" else "sponsor"
             what_en = "phone number" if kind == "phone" else "sponsor"

@@ -19,6 +19,7 @@ from lintas.common.nodes import is_hub
 from lintas.common.text import clean_text
 from lintas.crossings.models import Crossing
 from lintas.journal import record_change
+from lintas.linkage.linked import survivors_linked
 from lintas.screening import rules
 from lintas.screening.facts import crossing_facts
 from lintas.screening.models import (
@@ -238,6 +239,18 @@ def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResul
         today=timezone.localdate(crossing.crossed_at),
     )
     desk_hits = [h for h in hits if h.entry.watch_list.kind != WatchListKind.SURVIVOR]
+    # At the hub, a survivor confirmed to be this traveller (a linked watch entry or a
+    # victim of a case) tells their case worker quietly too, once per case worker.
+    told = {
+        h.entry.case_worker_id for h in hits if h.entry.watch_list.kind == WatchListKind.SURVIVOR
+    }
+    linked = []
+    for link in survivors_linked(
+        traveller_id=traveller.pk, today=timezone.localdate(crossing.crossed_at)
+    ):
+        if link.recipient.pk not in told:
+            told.add(link.recipient.pk)
+            linked.append(link)
     for hit in desk_hits:
         findings.append(
             {
@@ -256,7 +269,10 @@ def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResul
         )
     level = rules.level_of([f["strength"] for f in findings])
     with transaction.atomic():
-        return _screening_write(actor, crossing, ruleset, level, findings, hits, desk_hits)
+        result = _screening_write(actor, crossing, ruleset, level, findings, hits, desk_hits)
+        for link in linked:
+            _linked_survivor_alert(actor, crossing, link)
+        return result
 
 
 def _screening_write(
@@ -317,6 +333,23 @@ def _screening_write(
                 },
             )
     return result
+
+
+def _linked_survivor_alert(actor: User | None, crossing: Crossing, link: Any) -> Alert:
+    """The quiet alert for a survivor known through a confirmed link, not a name match."""
+    summary: dict[str, Any] = {"linked_person": link.person_id}
+    if link.case_person is not None:
+        summary["case_reference"] = link.case_person.case.reference
+    return _alert_create(
+        actor=actor,
+        kind=AlertKind.WATCH_LIST,
+        audience=AlertAudience.CASE_WORKER,
+        level=Level.HIGH,
+        crossing=crossing,
+        watch_entry=link.watch_entry,
+        recipient=link.recipient,
+        summary=summary,
+    )
 
 
 def _alert_create(

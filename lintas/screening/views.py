@@ -14,6 +14,7 @@ from lintas.accounts.decorators import login_required, requires, signed_in_user
 from lintas.accounts.roles import Capability
 from lintas.common.pages import shown_on
 from lintas.crossings.models import Crossing
+from lintas.linkage.linked import alerts_elsewhere
 from lintas.screening import selectors, services
 from lintas.screening.forms import CloseAlertForm, InterviewForm
 from lintas.screening.interview import interview_record, suggested_outcome
@@ -62,7 +63,15 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
     return render(
         request,
         "screening/alert_detail.html",
-        {"alert": alert, "form": form, "can_interview": user.can(Capability.HOLD_INTERVIEW)},
+        {
+            "alert": alert,
+            "form": form,
+            "can_interview": user.can(Capability.HOLD_INTERVIEW),
+            # For the post's supervisor: what other posts saw of the same person.
+            "elsewhere": alerts_elsewhere(crossing=alert.crossing)
+            if alert.crossing and alert.audience == AlertAudience.POST
+            else [],
+        },
         status=status,
     )
 
