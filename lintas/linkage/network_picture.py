@@ -15,7 +15,8 @@ import networkx as nx  # type: ignore[import-untyped]
 from lintas.linkage.network_queries import communities
 from lintas.linkage.networks import EdgeKind, NodeKind
 
-WIDTH, HEIGHT, MARGIN = 960, 620, 48
+# Labels are centred under their node: the sides keep room for a phone number.
+WIDTH, HEIGHT, MARGIN_X, MARGIN_Y = 960, 620, 90, 40
 LAYOUT_SEED = 7
 MAX_DRAWN = 150
 # Okabe-Ito colours: told apart also by readers with colour-blindness.
@@ -112,15 +113,21 @@ def drawn_part(graph: nx.Graph, focus: str | None = None) -> tuple[nx.Graph, int
     return graph.subgraph(ranked).copy(), graph.number_of_nodes() - MAX_DRAWN
 
 
-def picture_of(graph: nx.Graph, *, focus: str | None = None) -> Picture:
-    """Positions and marks of every node and edge of ``graph`` (at most ``MAX_DRAWN`` nodes)."""
+def picture_of(
+    graph: nx.Graph, *, focus: str | None = None, community_of: dict[str, int] | None = None
+) -> Picture:
+    """Positions and marks of every node and edge of ``graph`` (at most ``MAX_DRAWN`` nodes).
+
+    Nodes are coloured by ``community_of`` (the whole network's communities, numbered from
+    0), or by the communities of the part drawn when none is given.
+    """
     part, left_out = drawn_part(graph, focus)
     picture = Picture(WIDTH, HEIGHT, left_out=left_out)
     if part.number_of_nodes() == 0:
         return picture
-    for number, members in enumerate(communities(part)):
-        for member in members:
-            picture.community_of[member] = number
+    if community_of is None:
+        community_of = {m: n for n, group in enumerate(communities(part)) for m in group}
+    picture.community_of = {node: community_of.get(node, 0) for node in part}
     n = part.number_of_nodes()
     positions = nx.spring_layout(
         part, seed=LAYOUT_SEED, k=1.8 / math.sqrt(n), iterations=200, weight=None
@@ -133,8 +140,8 @@ def picture_of(graph: nx.Graph, *, focus: str | None = None) -> Picture:
     def place(node: str) -> tuple[float, float]:
         x, y = positions[node]
         return (
-            round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
-            round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN - 14), 1),
+            round(MARGIN_X + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN_X), 1),
+            round(MARGIN_Y + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN_Y - 14), 1),
         )
 
     if n == 1:

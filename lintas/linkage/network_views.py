@@ -108,6 +108,7 @@ def _community_rows(
                 "number": number,
                 "size": len(members),
                 "kinds": ", ".join(f"{n} {NODE_KINDS[k]}" for k, n in sorted(kinds.items())),
+                "colour": PALETTE[(number - 1) % len(PALETTE)],
             }
         )
     return rows
@@ -121,7 +122,8 @@ def network(request: HttpRequest) -> HttpResponse:
     reader = network_reader(user=user)
     graph, groups = network_current()
     shown, focus, context = _shown(request, reader, graph, groups)
-    picture: Picture = picture_of(shown, focus=focus)
+    community_of = {m: n for n, group in enumerate(groups) for m in group}
+    picture: Picture = picture_of(shown, focus=focus, community_of=community_of)
     order = [n.key for n in picture.nodes]
     labels = node_labels(reader, graph, order)
     for drawn in picture.nodes:
