@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped]
 from django.db.models import Q
+from django.utils import timezone
 
 from lintas.cases.models import CasePerson, PersonRole, Tip, TipStatus
 from lintas.common.phones import phone_e164
@@ -376,7 +377,9 @@ def _name_edge(builder: NetworkBuilder, person: str, recruiter: str, evidence: E
 
 
 def _add_watch_entries(builder: NetworkBuilder) -> None:
+    today = timezone.localdate()
     rows = WatchListEntry.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
         deleted_at__isnull=True,
         watch_list__deleted_at__isnull=True,
         watch_list__kind__in=(*SUSPECT_LISTS, WatchListKind.REVOKED_AGENCY),

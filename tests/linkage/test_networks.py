@@ -29,6 +29,8 @@ from lintas.linkage.networks import (
     phones_in_text,
     recruiter_key,
 )
+from lintas.screening.models import WatchListEntry
+from lintas.screening.watchlists import watch_entry_add, watch_list_create
 from tests.linkage.network_world import OTHER_PHONE, SPONSOR, cross, officers, recruiter_world
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,22 @@ def test_a_tip_joins_the_phone_it_names_but_never_the_reporters_own(
     ]
     assert "phone:+6281399998888" not in graph
     assert graph.degree(PHONE) == 5
+
+
+def test_a_watch_listed_recruiter_is_a_suspect_until_the_entry_expires(
+    user_factory: Callable[..., User],
+) -> None:
+    recruiter_world(user_factory)
+    investigator = user_factory(Role.INVESTIGATOR)
+    known = watch_list_create(actor=investigator, kind="known_recruiter", name="Perekrut")
+    entry = watch_entry_add(
+        actor=investigator,
+        watch_list=known,
+        fields={"full_name": "Sdr. Yosef Nahak", "sex": "M", "nationality": "IDN", "source": "P/1"},
+    )
+    graph = network_build()
+    key = f"watch_entry:{entry.pk}"
+    assert graph.edges[key, RECRUITER]["kinds"] == ["name_of"]
+    assert graph.nodes[key]["data"].suspect is True
+    WatchListEntry.objects.filter(pk=entry.pk).update(expires_on=date(2020, 1, 1))
+    assert key not in network_build()
