@@ -32,7 +32,7 @@ FORMAT: Final = "lintas-linkage-model"
 #: Fewer records than this cannot train a model: the shipped one is used as it is.
 MIN_TRAIN_RECORDS: Final = 1000
 DEFAULT_MODEL_PATH: Final = Path(__file__).with_name("default_model.json")
-_U_PAIRS: Final = 3e6
+_U_PAIRS: Final = 1e6
 _EM_PAIRS: Final = 1.5e6
 _SPLINK_LOG: Final = logging.WARNING
 
