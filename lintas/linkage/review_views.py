@@ -69,23 +69,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pair_rows(review: selectors.ProposalReview) -> list[dict[str, Any]]:
-    out = []
+def _letter(i: int) -> str:
+    return GROUP_LETTERS[i] if i < len(GROUP_LETTERS) else str(i + 1)
+
+
+def _evidence_table(review: selectors.ProposalReview) -> dict[str, Any]:
+    """The pairs as columns and the comparisons as rows: each cell a level and its weight."""
+    names: list[str] = []
     for pair in review.pairs:
-        out.append(
+        names += [c.comparison for c in pair.comparisons if c.comparison not in names]
+    cells = [{c.comparison: c for c in pair.comparisons} for pair in review.pairs]
+    return {
+        "pairs": [
             {
                 "pair": pair,
-                "left": GROUP_LETTERS[pair.left % 26] if pair.left < 26 else pair.left + 1,
-                "right": GROUP_LETTERS[pair.right % 26] if pair.right < 26 else pair.right + 1,
-                "comparisons": [
-                    {"label": _label(c.comparison), "level": c.level, "weight": c.weight}
-                    for c in pair.comparisons
-                ],
+                "label": f"{_letter(pair.left)} ↔ {_letter(pair.right)}",
                 "agreed": ", ".join(_label(c) for c in pair.agreed),
                 "disagreed": ", ".join(_label(c) for c in pair.disagreed),
             }
-        )
-    return out
+            for pair in review.pairs
+        ],
+        "rows": [
+            {"label": _label(name), "cells": [row.get(name) for row in cells]} for name in names
+        ],
+    }
 
 
 def _groups_from(request: HttpRequest) -> list[list[str]]:
@@ -139,7 +146,7 @@ def proposal_review(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
             _decide(request, proposal_id)
         return redirect("linkage:proposal_review", proposal_id=proposal_id)
     review = selectors.proposal_for_review(user=user, proposal_id=proposal_id)
-    letters = [GROUP_LETTERS[i] if i < 26 else str(i + 1) for i in range(len(review.cards))]
+    letters = [_letter(i) for i in range(len(review.cards))]
     return render(
         request,
         "linkage/proposal.html",
@@ -148,7 +155,7 @@ def proposal_review(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
             "proposal": review.proposal,
             "columns": list(zip(letters, review.cards, strict=True)),
             "group_numbers": range(1, len(review.cards) + 1),
-            "pairs": _pair_rows(review),
+            "evidence": _evidence_table(review),
         },
     )
 

@@ -127,8 +127,8 @@ def test_the_proposal_page_shows_the_records_side_by_side_with_the_why(
 ) -> None:
     client = login_client(world.investigator)
     html = _html(client.get(_proposal_url(world.the_proposal)))
-    assert html.count("Maria Bria") == 2
-    assert html.count("Yuliana Seran") == 1
+    assert html.count("<td data-name>Maria Bria</td>") == 2
+    assert html.count("<td data-name>Yuliana Seran</td>") == 1
     for crossing in world.crossings.values():
         assert f"<td>{crossing.post.name}</td>" in html
     assert "2001-04-02" in html
@@ -136,9 +136,9 @@ def test_the_proposal_page_shows_the_records_side_by_side_with_the_why(
     for day in ("2026-03-10", "2026-05-20", "2026-06-01"):
         assert day in html
     assert html.count("data-pair") == 3
-    assert html.count('<td class="num ok">9,5</td>') == 3
-    assert html.count('<td class="num bad">-1,5</td>') == 3
-    assert html.count("<td>exact after normalising</td>") == 3
+    assert html.count('<span class="ok" data-weight>9,5</span>') == 3
+    assert html.count('<span class="bad" data-weight>-1,5</span>') == 3
+    assert html.count('<span class="muted">exact after normalising</span>') == 3
     assert html.count("Sama: Nama, Tanggal lahir, Jenis kelamin.") == 3
     assert html.count("Berbeda: Desa/Kelurahan.") == 3
 
