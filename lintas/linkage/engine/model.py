@@ -209,7 +209,9 @@ def train(
         linker.training.estimate_probability_two_random_records_match(
             list(spec.prior_rules), recall=spec.prior_recall
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=_U_PAIRS, seed=seed)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=min(_U_PAIRS, 200.0 * len(records)), seed=seed, num_chunks=1
+        )
         _note(progress, "train", 2, steps)
         for number, rule in enumerate(spec.em_passes, start=3):
             linker.training.estimate_parameters_using_expectation_maximisation(
