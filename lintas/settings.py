@@ -247,3 +247,24 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work (Django's tasks): a database queue, worked by `lintas db_worker
+# --queue-name '*'` beside the web server (`make demo` starts one). The queue names are in
+# lintas.common.tasks. LINTAS_TASKS_BACKEND=immediate runs every task inline in the process
+# that enqueues it; tests do so unless told otherwise (the worker fixture sets "database").
+_TASK_QUEUES = ["default", "linkage", "messaging", "insights"]
+LINTAS_TASKS_BACKEND = os.environ.get(
+    "LINTAS_TASKS_BACKEND", "immediate" if TESTING else "database"
+).strip()
+if LINTAS_TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("LINTAS_TASKS_BACKEND must be 'database' or 'immediate'")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if LINTAS_TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": _TASK_QUEUES,
+    }
+}

@@ -82,6 +82,20 @@ class LinkageRun(models.Model):
 
     class Meta:
         ordering = ["-queued_at"]
+        constraints = [
+            # Requests coalesce: one waiting run of each kind at a time, and one full run
+            # waiting or running (two requests at once make one run, whatever the timing).
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(status="queued"),
+                name="linkage_run_one_queued_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="full", status__in=["queued", "running"]),
+                name="linkage_run_one_live_full",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status} {self.queued_at:%Y-%m-%d %H:%M}"

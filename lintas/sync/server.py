@@ -208,6 +208,11 @@ def push_receive(*, node: str, nonce: str, data: dict[str, Any]) -> dict[str, An
                 raise Resend(applied_seq=row.applied_seq, audit_seq=hub_audit_seq)
             new_events = check_already_applied(row, events)
             report = apply_events(row, new_events)
+            if report.applied:
+                # New records at the hub: a linkage run over them, queued after commit.
+                from lintas.linkage.tasks import linkage_after_sync
+
+                linkage_after_sync()
             audit_seq = apply_audit(node, audit, after=audit_after, head=head)
             now = timezone.now()
             if new_events:
