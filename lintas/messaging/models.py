@@ -2,7 +2,8 @@
 
 Numbers are kept encrypted (``EncryptedTextField``) with a masked form for pages and a
 keyed digest (``*_key``) to find the same number again without decrypting every row.
-These records stay on the node whose gateway carried them; they do not sync.
+These records stay at the hub, whose gateway carried them; a node may not send one
+(``sync_policy``).
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ def test_a_decided_proposal_is_not_decided_again(world: ReviewWorld) -> None:
             proposal_decline(actor=world.supervisors["wini"], proposal_id=p.pk, version=version)
         assert second.value.code == "already_decided"
         assert str(second.value.message) == (
-            "Already decided by penyidik.uji: Confirmed. Nothing was changed."
+            "Sudah diputuskan oleh penyidik.uji: Dikonfirmasi. Tidak ada yang diubah."
         )
     assert _state() == before
 
@@ -268,9 +268,9 @@ def test_a_link_to_a_record_the_reviewer_may_not_see_is_refused(
             decide(actor=world.investigator, proposal_id=proposal.pk, version=1)
         assert refused.value.code == "record_hidden"
         assert str(refused.value.message) == (
-            "You may not see 1 of these records (A person in a case of an agency whose case "
-            "you may not read.), so you may not decide on this link: ask a reviewer who may "
-            "see every record. Nothing was changed."
+            "Anda tidak boleh melihat 1 dari catatan ini (Orang dalam kasus milik lembaga yang "
+            "kasusnya tidak boleh Anda baca.), jadi Anda tidak boleh memutuskan tautan ini: "
+            "mintalah peninjau yang boleh melihat semua catatan. Tidak ada yang diubah."
         )
     with pytest.raises(PermissionDenied):
         proposal_split(

@@ -549,6 +549,100 @@ def _hub_rows(p: People) -> dict[str, Any]:
         "screening.watchlist": watch_list,
         "screening.watchlistentry": entry,
         "cases.tipmessage": message,
+        **_outreach_rows(),
+        **_messaging_rows(),
+    }
+
+
+def _outreach_rows() -> dict[str, Any]:
+    """One record of each outreach model, made at the hub through its services."""
+    from lintas.common.ids import uuid7
+    from lintas.outreach.imports import indicators_import
+    from lintas.outreach.models import Indicator
+    from lintas.outreach.planning import current_quarter, plan_create, plan_target_add
+    from lintas.outreach.services import (
+        activity_record,
+        community_report_file,
+        group_register,
+        meeting_record,
+    )
+
+    ngo = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
+    coordinator = make_user(Role.OUTREACH_COORDINATOR, agency=ngo)
+    sabu = "53.20.01.2002"
+    activity = activity_record(
+        actor=coordinator,
+        id=uuid7(),
+        kind="awareness",
+        held_on=TODAY - timedelta(days=3),
+        village_code=sabu,
+        reached={"women": 20, "men": 12},
+        language="Sabu",
+        concerns="Calo datang tiap musim panen.",
+    )
+    group = group_register(
+        actor=coordinator,
+        id=uuid7(),
+        kind="migrant_workers",
+        name="Kelompok Buruh Migran Menia",
+        village_code=sabu,
+        member_count=14,
+    )
+    meeting = meeting_record(
+        actor=coordinator,
+        id=uuid7(),
+        group_id=group.pk,
+        held_on=TODAY - timedelta(days=1),
+        women=6,
+        men=4,
+        note="Membahas kontrak kerja.",
+    )
+    report = community_report_file(
+        actor=coordinator,
+        id=uuid7(),
+        body="Dua anak perempuan dibawa ke Kupang oleh orang asing.",
+        village_code=sabu,
+        group_id=group.pk,
+    )
+    year, quarter = current_quarter()
+    plan = plan_create(actor=coordinator, id=uuid7(), year=year, quarter=quarter, note="Sabu")
+    target = plan_target_add(
+        actor=coordinator,
+        id=uuid7(),
+        plan_id=plan.pk,
+        district_code="53.20.01",
+        activities_planned=3,
+        who="Tim Sabu",
+    )
+    analyst = make_user(Role.ANALYST)
+    header = b"district_code,indicator,year,value,source\n"
+    assert indicators_import(actor=analyst, data=header + b"53.20.01,stunting,2024,40,SSGI\n").saved
+    return {
+        "outreach.activity": activity,
+        "outreach.supportgroup": group,
+        "outreach.meeting": meeting,
+        "outreach.communityreport": report,
+        "outreach.indicator": Indicator.objects.get(),
+        "outreach.plan": plan,
+        "outreach.plantarget": target,
+    }
+
+
+def _messaging_rows() -> dict[str, Any]:
+    """A tip by SMS at the hub: the message, its conversation and the question sent back."""
+    from lintas.messaging.models import Conversation, InboundMessage, OutboundMessage
+    from lintas.messaging.services import inbound_receive
+
+    inbound_receive(
+        gateway="kannel",
+        message_id="m-1",
+        sender="+6281234567890",
+        text="Ada calo di desa kami yang membawa anak-anak ke Malaysia",
+    )
+    return {
+        "messaging.inboundmessage": InboundMessage.objects.get(),
+        "messaging.outboundmessage": OutboundMessage.objects.get(),
+        "messaging.conversation": Conversation.objects.get(),
     }
 
 
@@ -556,10 +650,23 @@ HUB_ROWS = [
     "accounts.agency",
     "accounts.user",
     "cases.tipmessage",
+    "messaging.conversation",
+    "messaging.inboundmessage",
+    "messaging.outboundmessage",
+    "outreach.activity",
+    "outreach.communityreport",
+    "outreach.indicator",
+    "outreach.meeting",
+    "outreach.plan",
+    "outreach.plantarget",
+    "outreach.supportgroup",
     "screening.ruleset",
     "screening.watchlist",
     "screening.watchlistentry",
 ]
+# A field of each hub-only model that a forged edit changes.
+CHANGEABLE = ("name", "full_name", "body", "note", "source", "concerns", "step", "to_masked")
+CHANGEABLE += ("sender_masked", "digest")
 
 
 @pytest.mark.parametrize("label", HUB_ROWS)
@@ -580,9 +687,7 @@ def test_a_node_may_not_make_or_change_hub_records(
                 payload[unique] = f"x{payload[unique]}" if unique != "version" else 999
         payload["origin"] = NODE
     else:
-        changeable = next(
-            n for n in ("name", "full_name", "body", "note", "source") if n in payload
-        )
+        changeable = next(n for n in CHANGEABLE if n in payload)
         payload[changeable] = "forged at the node"
         if label == "accounts.user":
             payload["role"] = Role.SYSTEM_ADMIN
