@@ -94,7 +94,7 @@ def activity_record(request: HttpRequest, payload: ActivityIn) -> Status[Activit
 
 @router.get(
     "/activities",
-    response={200: list[ActivityOut], **errors(401, 403)},
+    response={200: list[ActivityOut], **errors(400, 401, 403)},
     summary="My agency's latest activities",
 )
 def activities_list(request: HttpRequest) -> list[ActivityOut]:
@@ -136,7 +136,7 @@ class GroupIn(Schema):
 
 @router.get(
     "/groups",
-    response={200: list[GroupOut], **errors(401, 403)},
+    response={200: list[GroupOut], **errors(400, 401, 403)},
     summary="My agency's support groups (for logging meetings)",
 )
 def groups_list(request: HttpRequest) -> list[GroupOut]:
@@ -230,7 +230,7 @@ def report_file(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
 
 @router.get(
     "/reports",
-    response={200: list[ReportOut], **errors(401, 403)},
+    response={200: list[ReportOut], **errors(400, 401, 403)},
     summary="My agency's community reports and their triage outcome",
 )
 def reports_list(request: HttpRequest) -> list[ReportOut]:
@@ -255,7 +255,7 @@ class CoverageOut(Schema):
 
 @router.get(
     "/coverage",
-    response={200: list[CoverageOut], **errors(401, 403)},
+    response={200: list[CoverageOut], **errors(400, 401, 403)},
     summary="Every district's reach, vulnerability and priority (counts only)",
 )
 def coverage(request: HttpRequest) -> list[CoverageOut]:

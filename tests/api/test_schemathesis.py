@@ -1,4 +1,4 @@
-"""The API fuzzed against its own OpenAPI schema, anonymous and as three roles.
+"""The API fuzzed against its own OpenAPI schema, anonymous and as four roles.
 
 Schemathesis generates requests for every operation of ``/api/openapi.json`` (valid data and
 data that breaks the schema), sends them to the WSGI application with a real signed-in
@@ -8,11 +8,14 @@ data refused. Records built through the services give the path parameters ids th
 
 ``/api/sync/push`` and ``/api/sync/pull`` are plain Django views with their own signed
 scheme, not operations of the schema, so they are not fuzzed here. The SMS gateway webhook
-is an operation of the schema: it is fuzzed with its gateway token.
+is an operation of the schema: it is fuzzed with its gateway token. The SMS bridge's calls
+(``/api/messaging/*``) pass through a signing front, as the bridge signs each call, so that the
+fuzzed bodies reach the handler; their refusal unsigned is tested with the bridge.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections.abc import Iterator
@@ -35,6 +38,7 @@ from lintas.accounts.models import User
 from lintas.accounts.roles import Role
 from lintas.crossings.models import Crossing
 from lintas.crossings.services import market_visit_register
+from lintas.messaging.signing import SIGNATURE_HEADER, sign_headers
 from lintas.places.models import Post
 from lintas.portal.api import TOKEN_HEADER
 from lintas.screening.models import Alert
@@ -47,6 +51,10 @@ pytestmark = pytest.mark.django_db
 # some 15 s per role on an idle 2-core machine.
 MAX_EXAMPLES = 25
 GATEWAY_TOKEN = "schemathesis-gateway-token-0123456789"
+BRIDGE_SECRET = "schemathesis-bridge-secret-0123456789abcdef"
+# A bridge call carrying this in place of its signature is signed by the front; the checks
+# that drop or spoil the signature send something else, and are refused.
+SIGN_HERE = "sign-here"
 # Valid data by the schema may still break a business rule the schema cannot state (an entry
 # point of the caller's post, an MRZ check digit, a known district): the service answers 422.
 # A NUL character is a valid JSON Schema string, but the server refuses any request holding
@@ -55,7 +63,13 @@ CONFIG = """
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "400", "401", "403", "404", "409", "422"]
 """
-ROLES = ["anonymous", Role.POST_OFFICER, Role.SUPERVISOR, Role.CASE_WORKER]
+ROLES = [
+    "anonymous",
+    Role.POST_OFFICER,
+    Role.SUPERVISOR,
+    Role.CASE_WORKER,
+    Role.OUTREACH_COORDINATOR,
+]
 
 
 @dataclass
@@ -134,12 +148,32 @@ class _ServerErrors(logging.Handler):
         self.records.append(text)
 
 
+def _signing_front(app: WSGIHandler) -> Any:
+    """The SMS bridge's side of its calls: a call asking for it is signed, as sent."""
+
+    def front(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_X_LINTAS_SIGNATURE") == SIGN_HERE:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            method = environ.get("REQUEST_METHOD", "")
+            signed = sign_headers(BRIDGE_SECRET, method=method, path=path, body=body)
+            for name, value in signed.items():
+                environ["HTTP_" + name.upper().replace("-", "_")] = value
+        return app(environ, start_response)
+
+    return front
+
+
 @pytest.fixture(scope="module")
 def schema(django_db_blocker: Any) -> Any:
     """The schema as the server publishes it, bound to the WSGI application."""
     with django_db_blocker.unblock():
         return schemathesis.openapi.from_wsgi(
-            "/api/openapi.json", WSGIHandler(), config=schemathesis.Config.from_str(CONFIG)
+            "/api/openapi.json",
+            _signing_front(WSGIHandler()),
+            config=schemathesis.Config.from_str(CONFIG),
         )
 
 
@@ -213,7 +247,7 @@ def _strategies(operation: Any, known: Known, cookies: dict[str, str]) -> Iterat
         )
 
 
-@override_settings(LINTAS_SMS_GATEWAY_TOKEN=GATEWAY_TOKEN)
+@override_settings(LINTAS_SMS_GATEWAY_TOKEN=GATEWAY_TOKEN, LINTAS_GATEWAY_SECRET=BRIDGE_SECRET)
 @pytest.mark.parametrize("role", ROLES)
 def test_api_conforms_to_its_schema(
     role: str, schema: Any, reference: None, server_errors: _ServerErrors
@@ -229,6 +263,8 @@ def test_api_conforms_to_its_schema(
     with _open_connection():
         for operation in operations:
             extra = {TOKEN_HEADER: GATEWAY_TOKEN} if operation.path == "/api/portal/sms" else {}
+            if operation.path.startswith("/api/messaging/"):
+                extra = {SIGNATURE_HEADER: SIGN_HERE}
             for strategy in _strategies(operation, known, session.cookies):
                 _fuzz(operation, strategy, {**session.headers, **extra}, run, server_errors)
     elapsed = time.monotonic() - started
@@ -237,7 +273,7 @@ def test_api_conforms_to_its_schema(
     print(f"  cases per operation: {run.cases}")
     print(f"  no invalid variant: {run.nothing_to_negate}")
     print(f"  statuses: { {k: sorted(v) for k, v in run.statuses.items()} }")
-    assert len(operations) == 18
+    assert len(operations) == 28
     assert sorted(run.cases) == sorted(op.label for op in operations)
     assert min(run.cases.values()) > 0
     # The session is real: signed in, the caller is known; anonymous, refused.
