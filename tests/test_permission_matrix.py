@@ -11,6 +11,8 @@ from tests.permissions import (
     test_api,
     test_cases,
     test_crossings,
+    test_linkage,
+    test_outreach,
     test_screening,
     test_sync_portal,
 )
@@ -24,6 +26,8 @@ ROWS: list[Row] = [
     *test_cases.ROWS,
     *test_sync_portal.ROWS,
     *test_api.ROWS,
+    *test_linkage.ROWS,
+    *test_outreach.ROWS,
 ]
 
 
@@ -57,4 +61,4 @@ def test_matrix_size() -> None:
     pages = {r.target for r in ROWS if not r.is_api}
     operations = {r.operation for r in ROWS if r.is_api}
     cells = len(ROWS) * len(PRINCIPALS)
-    assert (len(pages), len(operations), len(ROWS), cells) == (70, 18, 178, 1780)
+    assert (len(pages), len(operations), len(ROWS), cells) == (89, 28, 236, 2360)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lintas.accounts.decorators import requires, signed_in_user
 from lintas.accounts.roles import Capability
@@ -46,6 +46,7 @@ def _reached(data: dict[str, Any]) -> dict[str, object]:
 
 
 @requires(Capability.MANAGE_OUTREACH)
+@require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rows = selectors.activities_of_agency(user=user)[:200]
@@ -169,6 +170,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_COVERAGE)
+@require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rows = selectors.coverage_for(user=user)
@@ -183,6 +185,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_COVERAGE)
+@require_GET
 def coverage_map(request: HttpRequest) -> HttpResponse:
     rows = selectors.coverage_for(user=signed_in_user(request))
     svg = coverage_svg(rows, list(Island.objects.order_by("code")))
@@ -190,6 +193,7 @@ def coverage_map(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_COVERAGE)
+@require_GET
 def coverage_csv(request: HttpRequest) -> HttpResponse:
     rows = selectors.coverage_for(user=signed_in_user(request))
     buffer = io.StringIO()
@@ -272,8 +276,8 @@ def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
     return render(request, "outreach/plan_detail.html", context, status=status)
 
 
-@require_POST
 @requires(Capability.MANAGE_OUTREACH)
+@require_POST
 def plan_target_remove(
     request: HttpRequest, plan_id: uuid.UUID, target_id: uuid.UUID
 ) -> HttpResponse:
@@ -287,6 +291,7 @@ def plan_target_remove(
 
 
 @requires(Capability.VIEW_COVERAGE)
+@require_GET
 def province(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     year, quarter = planning.current_quarter()

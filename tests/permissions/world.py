@@ -38,6 +38,7 @@ from lintas.screening.watchlists import watch_list_create
 from lintas.sync.models import SecurityEvent, SyncConflict, SyncNode
 from lintas.sync.services import node_enrolment_issue
 from tests.factories import make_agency, make_user
+from tests.permissions.world_reach import Reach, build_reach
 
 ANONYMOUS = "anonymous"
 PRINCIPALS: tuple[str, ...] = (*Role.values, ANONYMOUS)
@@ -94,6 +95,12 @@ class Side:
     follow_up: FollowUp | None = None
     watch_list: WatchList | None = None
     incoming: Referral | None = None  # a pending referral *to* this side's agency
+    reach: Reach | None = None  # linkage and outreach records (``world_reach``)
+
+    @property
+    def r(self) -> Reach:
+        assert self.reach is not None
+        return self.reach
 
 
 @dataclass
@@ -129,7 +136,8 @@ def build_world() -> World:
     for role in Role.values:
         agency = market_agency if role == Role.MARKET_REGISTRAR else home.agency
         home.users[role] = make_user(role, agency=agency, post=motaain if role in at_post else None)
-    for role in (Role.POST_OFFICER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.CASE_WORKER):
+    other_roles = (Role.POST_OFFICER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.CASE_WORKER)
+    for role in (*other_roles, Role.OUTREACH_COORDINATOR):
         other.users[role] = make_user(
             role, agency=other.agency, post=wini if role in at_post else None
         )
@@ -145,6 +153,7 @@ def build_world() -> World:
         side.watch_list = watch_list_create(
             actor=side.users[Role.INVESTIGATOR], kind="wanted_suspect", name="DPO uji"
         )
+        side.reach = build_reach(side.users, _cross, side.crossing, side.post.code)
     # Each side's case is referred to the other with the victim's consent (pending).
     for source, target in ((home, other), (other, home)):
         assert source.case is not None
