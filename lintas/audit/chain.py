@@ -10,6 +10,9 @@ from typing import Any
 from uuid import UUID
 
 GENESIS = "0" * 64
+# Made once: ``json.dumps`` with options builds a new encoder on every call.
+_PARTS = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+_CHANGE = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=True)
 
 
 def format_time(at: datetime) -> str:
@@ -29,13 +32,17 @@ def entry_hash(
     fields: str,
     digest: str,
     prev_hash: str,
+    at_text: str | None = None,
 ) -> str:
-    """SHA-256 over every stored field of the entry and the previous entry's hash."""
+    """SHA-256 over every stored field of the entry and the previous entry's hash.
+
+    ``at_text``, when the caller has it already, is ``format_time(at)``.
+    """
     parts = [
         node,
         str(seq),
         kind,
-        format_time(at),
+        format_time(at) if at_text is None else at_text,
         str(actor_id) if actor_id else "",
         action,
         object_type,
@@ -44,7 +51,7 @@ def entry_hash(
         digest,
         prev_hash,
     ]
-    payload = json.dumps(parts, ensure_ascii=True, separators=(",", ":"))
+    payload = _PARTS.encode(parts)
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
@@ -54,5 +61,5 @@ def change_digest(key: bytes, change: dict[str, Any]) -> str:
     A plain hash of a short value such as a name could be reversed by guessing; the key
     (derived from the secret key) prevents that.
     """
-    payload = json.dumps(change, sort_keys=True, default=str, ensure_ascii=True)
+    payload = _CHANGE.encode(change)
     return hmac.new(key, payload.encode("ascii"), hashlib.sha256).hexdigest()

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from lintas.audit.chain import GENESIS, change_digest, entry_hash
+from lintas.audit.chain import GENESIS, change_digest, entry_hash, format_time
 from lintas.audit.models import AuditEntry, AuditHead, EntryKind
-from lintas.common.bulk import insert_rows
+from lintas.common.bulk import insert_values
 from lintas.common.models import current_node
 from lintas.common.values import SECRET_COLUMNS, jsonable
 
 MAX_FIELDS_TEXT = 1000
+_AS_IS = frozenset({str, int, bool, type(None)})
+# What ``jsonable`` gives for these exact types, without its checks.
+_AS_TEXT: dict[type, Any] = {
+    uuid.UUID: str,
+    dt.datetime: dt.datetime.isoformat,
+    dt.date: dt.date.isoformat,
+}
 
 
 def _digest_key() -> bytes:
@@ -30,7 +40,7 @@ def _object_ref(obj: models.Model | tuple[str, str]) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def _sealed_entry(
+def _seal(
     *,
     node: str,
     seq: int,
@@ -42,10 +52,12 @@ def _sealed_entry(
     fields: Iterable[str],
     digest: str,
     prev_hash: str,
-) -> AuditEntry:
-    """An entry with its hash over every stored field and the previous entry's hash."""
+    at_text: str | None = None,
+) -> tuple[Any, ...]:
+    """An entry's stored values (``ENTRY_COLUMNS``), its hash over all of them last."""
     object_type, object_id = obj
-    entry = AuditEntry(
+    fields_text = ",".join(sorted(fields))[:MAX_FIELDS_TEXT]
+    sealed = entry_hash(
         node=node,
         seq=seq,
         kind=kind,
@@ -54,24 +66,47 @@ def _sealed_entry(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        fields=",".join(sorted(fields))[:MAX_FIELDS_TEXT],
+        fields=fields_text,
         digest=digest,
         prev_hash=prev_hash,
+        at_text=at_text,
     )
-    entry.hash = entry_hash(
-        node=node,
-        seq=seq,
-        kind=kind,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        fields=entry.fields,
-        digest=digest,
-        prev_hash=prev_hash,
+    return (
+        node,
+        seq,
+        kind,
+        at,
+        actor_id,
+        action,
+        object_type,
+        object_id,
+        fields_text,
+        digest,
+        prev_hash,
+        sealed,
     )
-    return entry
+
+
+# The columns of ``_seal``'s values, in order.
+ENTRY_COLUMNS = (
+    "node",
+    "seq",
+    "kind",
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "fields",
+    "digest",
+    "prev_hash",
+    "hash",
+)
+
+
+def _sealed_entry(**values: Any) -> AuditEntry:
+    """An entry with its hash over every stored field and the previous entry's hash."""
+    return AuditEntry(**dict(zip(ENTRY_COLUMNS, _seal(**values), strict=True)))
 
 
 def audit_append(
@@ -138,10 +173,11 @@ def audit_append_many(items: list[Appended]) -> int:
     head = _locked_head(node)
     seq, prev = head.seq, head.hash
     now = timezone.now()
-    entries = []
+    now_text = format_time(now)
+    rows = []
     for item in items:
         seq += 1
-        entry = _sealed_entry(
+        row = _seal(
             node=node,
             seq=seq,
             kind=EntryKind.WRITE,
@@ -152,12 +188,13 @@ def audit_append_many(items: list[Appended]) -> int:
             fields=item.fields,
             digest=change_digest(key, {"object": list(item.obj), **item.state}),
             prev_hash=prev,
+            at_text=now_text,
         )
-        prev = entry.hash
-        entries.append(entry)
-    insert_rows(AuditEntry, entries)
+        prev = row[-1]
+        rows.append(row)
+    insert_values(AuditEntry, ENTRY_COLUMNS, rows)
     AuditHead.objects.filter(node=node).update(seq=seq, hash=prev)
-    return len(entries)
+    return len(rows)
 
 
 def access_log_append(
@@ -180,14 +217,26 @@ def _locked_head(node: str) -> AuditHead:
     return AuditHead.objects.select_for_update().get(node=node)
 
 
+@cache
+def _audited_columns(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in SECRET_COLUMNS)
+
+
 def audited_state(instance: models.Model) -> dict[str, Any]:
     """Every concrete column of ``instance`` (secrets excepted), for the keyed digest.
 
     Derived from the model, so that no field (a recruiter's name, a sponsor's phone) can
     be left out of what the entry proves by a hand-written list.
     """
-    return {
-        f.attname: jsonable(getattr(instance, f.attname))
-        for f in instance._meta.concrete_fields
-        if f.attname not in SECRET_COLUMNS
-    }
+    values = instance.__dict__
+    state: dict[str, Any] = {}
+    for attname in _audited_columns(type(instance)):
+        value = values[attname] if attname in values else getattr(instance, attname)
+        # Texts, numbers and empty values are their own JSON; the rest through ``jsonable``.
+        kind = type(value)
+        if kind in _AS_IS:
+            state[attname] = value
+        else:
+            as_text = _AS_TEXT.get(kind)
+            state[attname] = as_text(value) if as_text is not None else jsonable(value)
+    return state

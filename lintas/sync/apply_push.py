@@ -6,6 +6,7 @@ applied (records, ``AppliedEvent`` rows, audit entries, cursor) or nothing is.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,17 +20,19 @@ from django.utils.translation import gettext_lazy as _
 from lintas.audit.chain import GENESIS, entry_hash
 from lintas.audit.models import AuditEntry, AuditHead
 from lintas.audit.selectors import APPLY_PREFIX
-from lintas.audit.services import Appended, audit_append_many, audited_state
-from lintas.common.bulk import insert_rows
+from lintas.audit.services import ENTRY_COLUMNS, Appended, audit_append_many, audited_state
+from lintas.common.bulk import insert_rows, insert_values
+from lintas.sync.codec import codec_for
 from lintas.sync.models import AppliedEvent, ConflictKind, OutboxOp, SyncConflict, SyncNode
-from lintas.sync.outbox import outbox_append
+from lintas.sync.outbox import outbox_append_many
 from lintas.sync.policy import NodeContext, NodeWrite, PolicyRefusal, check_writes, secret_fields
 from lintas.sync.protocol import SyncError, event_digest
-from lintas.sync.records import column_values, concrete_fields, differing_fields, record_state
+from lintas.sync.records import concrete_fields, differing_fields, record_state
 from lintas.sync.registry import VERSION_FIELD, SyncSpec, model_for, spec_for, to_origin
 
 # Never taken from a node's edit of a record it does not own: who made it, where, when.
 FIXED_FIELDS = frozenset({"id", "origin", "created_at", "created_by_id"})
+_OPS = frozenset(OutboxOp.values)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def parse_events(raw: list[Any], *, after: int) -> list[Event]:
             and isinstance(model, str)
             and isinstance(record_id, str)
             and isinstance(payload, dict)
-            and op in OutboxOp.values
+            and op in _OPS
             and 0 < len(record_id) <= 64
             and len(model) <= 60
         ):
@@ -149,6 +152,7 @@ class _ModelBatch:
         self.label = label
         self.spec = spec
         self.model: type[models.Model] = model
+        self.codec = codec_for(model)
         self.by_record: dict[str, list[Event]] = defaultdict(list)
         self.to_save: dict[str, models.Model] = {}
         self.republish: list[str] = []
@@ -272,12 +276,12 @@ class _ModelBatch:
         report.conflicts += 1
 
     def _instance(self, state: dict[str, Any], *, row: models.Model | None) -> models.Model:
-        values = column_values(self.model, state)
+        values = self.codec.values(state)
         if row is not None:
             for name in FIXED_FIELDS:
                 if hasattr(row, name):
                     values[name] = getattr(row, name)
-        return self.model(**values)
+        return self.codec.instance(values)
 
     def _stage(self, record_id: str, state: dict[str, Any], *, row: models.Model | None) -> None:
         self.to_save[record_id] = self._instance(state, row=row)
@@ -351,8 +355,7 @@ class _ModelBatch:
         insert_rows(self.model, self.to_save.values(), on_conflict_update=names)
         # Other nodes that receive this record (its post, its origin) learn of the edit
         # through the hub's own outbox.
-        for record_id in self.republish:
-            outbox_append(instance=self.to_save[record_id])
+        outbox_append_many(instances=[self.to_save[record_id] for record_id in self.republish])
 
 
 def _check_references(batches: list[_ModelBatch]) -> None:
@@ -440,12 +443,10 @@ def apply_events(node: SyncNode, events: list[Event]) -> ApplyReport:
     for batch in batches.values():
         batch.save()
     journal_applied(node, list(batches.values()))
-    insert_rows(
+    insert_values(
         AppliedEvent,
-        [
-            AppliedEvent(node=node, seq=e.seq, event_id=e.event_id, digest=e.digest, applied_at=now)
-            for e in events
-        ],
+        ("node_id", "seq", "event_id", "digest", "applied_at"),
+        [(node.code, e.seq, e.event_id, e.digest, now) for e in events],
     )
     return report
 
@@ -511,7 +512,47 @@ def _fork(message: Any) -> SyncError:
     return SyncError(message, code="audit_fork", status=409)
 
 
-def _parse_entry(node: str, raw: Any) -> AuditEntry:
+# ``format_time``'s form, read by ``fromisoformat``; any other text goes to ``strptime``.
+_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeEntry:
+    """One audit entry of the node's chain as pushed, checked for shape."""
+
+    seq: int
+    kind: str
+    at: datetime
+    actor_id: uuid.UUID | None
+    action: str
+    object_type: str
+    object_id: str
+    fields: str
+    digest: str
+    prev_hash: str
+    hash: str
+    # ``format_time(at)`` when the pushed text is that already, else None (recomputed).
+    at_text: str | None = None
+
+    def row(self, node: str) -> tuple[Any, ...]:
+        """The values of ``ENTRY_COLUMNS``."""
+        return (
+            node,
+            self.seq,
+            self.kind,
+            self.at,
+            self.actor_id,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.fields,
+            self.digest,
+            self.prev_hash,
+            self.hash,
+        )
+
+
+def _parse_entry(raw: Any) -> NodeEntry:
     if not isinstance(raw, dict):
         raise _bad(_("An audit entry is not an object."))
     try:
@@ -521,11 +562,16 @@ def _parse_entry(node: str, raw: Any) -> AuditEntry:
             not isinstance(v, str) or len(v) > _TEXT_LIMITS[k] for k, v in values.items()
         ):
             raise ValueError("bad entry")
-        at = datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        canonical = None
+        if isinstance(at_text, str) and _AT.match(at_text):
+            at = datetime.fromisoformat(at_text[:-1]).replace(tzinfo=UTC)
+            canonical = at_text if at.year >= 1000 else None  # strftime pads no further
+        else:
+            at = datetime.strptime(at_text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         actor_id = uuid.UUID(actor) if actor else None
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad(_("An audit entry is malformed.")) from exc
-    return AuditEntry(node=node, seq=seq, at=at, actor_id=actor_id, **values)
+    return NodeEntry(seq=seq, at=at, actor_id=actor_id, at_text=canonical, **values)
 
 
 def apply_audit(node: str, raw: list[Any], *, after: int, head: dict[str, Any]) -> int:
@@ -536,7 +582,7 @@ def apply_audit(node: str, raw: list[Any], *, after: int, head: dict[str, Any]) 
     is refused: the node's trail was rewritten or its database replaced.
     """
     hub_seq, hub_hash = audit_head(node)
-    entries = [_parse_entry(node, r) for r in raw]
+    entries = [_parse_entry(r) for r in raw]
     expected = after + 1
     for e in entries:
         if e.seq != expected:
@@ -554,6 +600,7 @@ def apply_audit(node: str, raw: list[Any], *, after: int, head: dict[str, Any]) 
             fields=e.fields,
             digest=e.digest,
             prev_hash=e.prev_hash,
+            at_text=e.at_text,
         )
         if recomputed != e.hash:
             raise _fork(_("Audit entry #%(seq)s does not match its hash.") % {"seq": e.seq})
@@ -587,7 +634,7 @@ def apply_audit(node: str, raw: list[Any], *, after: int, head: dict[str, Any]) 
             % {"seq": claimed_seq}
         )
     if fresh:
-        insert_rows(AuditEntry, fresh)
+        insert_values(AuditEntry, ENTRY_COLUMNS, [e.row(node) for e in fresh])
         updated = AuditHead.objects.filter(node=node).update(seq=new_seq, hash=link)
         if not updated:
             AuditHead.objects.create(node=node, seq=new_seq, hash=link)

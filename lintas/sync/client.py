@@ -12,10 +12,9 @@ import json
 import logging
 import random
 import secrets
+import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -65,11 +64,6 @@ DEFAULT_TIMEOUT = 60.0
 _STATE_CHANGING = frozenset({200, 409})
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    # No proxy from the environment: the node talks to the hub it enrolled with.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
 def _unreachable(exc: BaseException) -> SyncError:
     return SyncError(
         _("The hub cannot be reached: %(error)s") % {"error": str(exc)[:200] or type(exc).__name__},
@@ -78,26 +72,61 @@ def _unreachable(exc: BaseException) -> SyncError:
     )
 
 
-def _http(
+@dataclass
+class _Exchange:
+    """A request written to the hub whose reply is still to be read."""
+
+    connection: http.client.HTTPConnection
+    url: str
+    nonce: str
+
+
+def _http_send(
     url: str, body: bytes, headers: dict[str, str], timeout: float
-) -> tuple[int, bytes, Message]:
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
+) -> http.client.HTTPConnection:
+    """Write the request; its reply is read by ``_http_read``, so the node can work meanwhile."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        if parts.scheme == "https":
+            context = ssl.create_default_context()
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                host, port, timeout=timeout, context=context
+            )
+        elif parts.scheme == "http":
+            connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        else:
+            raise ValueError(f"unknown scheme {parts.scheme!r}")
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", target, body=body, headers={**headers, "Connection": "close"})
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise _unreachable(exc) from exc
+    return connection
+
+
+def _http_read(connection: http.client.HTTPConnection) -> tuple[int, bytes, Message]:
+    try:
+        with connection.getresponse() as response:
             status, content, reply_headers = (
                 int(response.status),
                 response.read(MAX_INFLATED_BYTES),
-                response.headers,
+                response.msg,
             )
-    except urllib.error.HTTPError as exc:
-        status, content, reply_headers = int(exc.code), exc.read(MAX_INFLATED_BYTES), exc.headers
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         raise _unreachable(exc) from exc
+    finally:
+        connection.close()
     declared = str(reply_headers.get("Content-Length", ""))
     if declared.isdigit() and int(declared) != len(content):
         # The link dropped in the middle of the reply: as if no reply came.
         raise _unreachable(ConnectionError(f"reply cut off ({len(content)} of {declared} bytes)"))
     return status, content, reply_headers
+
+
+def _http(
+    url: str, body: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, bytes, Message]:
+    return _http_read(_http_send(url, body, headers, timeout))
 
 
 class HubClient:
@@ -109,21 +138,10 @@ class HubClient:
         self.offset_ms = link.clock_offset_ms
 
     def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return self._call(path, payload)
-        except SyncError as exc:
-            if exc.code == "bad_signature" and self.link.next_private_key:
-                # A rotation whose confirmation was lost: the hub holds the new key.
-                _promote_next_key()
-                self.link = HubLink.objects.get(pk=1)
-                return self._call(path, payload)
-            if exc.code != "stale" or "hub_time" not in exc.extra:
-                raise
-        # The clock was off (a post PC without a working RTC battery): the stale refusal
-        # carried the hub's time and the offset is set; try once more.
-        return self._call(path, payload)
+        return self.finish(self.send(path, payload), path, payload)
 
-    def _call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def send(self, path: str, payload: dict[str, Any]) -> _Exchange:
+        """Sign and write the request; ``finish`` reads and checks the hub's reply."""
         body = pack(payload)
         sent_at = now_ms() + self.offset_ms
         nonce = secrets.token_hex(16)
@@ -144,7 +162,27 @@ class HubClient:
             H_NONCE: nonce,
             H_SIGNATURE: crypto.sign(crypto.open_private_key(self.link.private_key), message),
         }
-        status, content, reply_headers = _http(url, body, headers, self.timeout)
+        return _Exchange(_http_send(url, body, headers, self.timeout), url, nonce)
+
+    def finish(self, exchange: _Exchange, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """The reply to ``exchange``; after a lost key rotation or a stale clock, one retry."""
+        try:
+            return self._reply(exchange)
+        except SyncError as exc:
+            if exc.code == "bad_signature" and self.link.next_private_key:
+                # A rotation whose confirmation was lost: the hub holds the new key.
+                _promote_next_key()
+                self.link = HubLink.objects.get(pk=1)
+                return self._reply(self.send(path, payload))
+            if exc.code != "stale" or "hub_time" not in exc.extra:
+                raise
+        # The clock was off (a post PC without a working RTC battery): the stale refusal
+        # carried the hub's time and the offset is set; try once more.
+        return self._reply(self.send(path, payload))
+
+    def _reply(self, exchange: _Exchange) -> dict[str, Any]:
+        nonce = exchange.nonce
+        status, content, reply_headers = _http_read(exchange.connection)
         hub_time = str(reply_headers.get(H_TIME, ""))
         signature = str(reply_headers.get(H_SIGNATURE, ""))
         signed = bool(
@@ -375,53 +413,103 @@ class PushReport:
     conflicts: int = 0
 
 
-def push_all(client: HubClient, *, max_batches: int) -> PushReport:
-    """Send the outbox after the hub's cursor, batch by batch, until nothing is left."""
-    report = PushReport()
-    for _batch in range(max_batches):
-        link = HubLink.objects.get(pk=1)
-        events = list(OutboxEvent.objects.filter(id__gt=link.sent_seq).order_by("id")[:PUSH_EVENTS])
-        entries = list(
-            AuditEntry.objects.filter(node=link.node, seq__gt=link.audit_seq).order_by("seq")[
-                :PUSH_AUDIT
-            ]
+@dataclass
+class _Batch:
+    """One push as packed: its events and audit entries after the given cursors."""
+
+    events: list[OutboxEvent]
+    entries: list[AuditEntry]
+    payload: dict[str, Any]
+
+    @property
+    def cursors(self) -> tuple[int, int]:
+        """The hub's cursors once it took the whole batch."""
+        return (
+            self.events[-1].pk if self.events else self.payload["after"],
+            self.entries[-1].seq if self.entries else self.payload["audit_after"],
         )
-        if not events and not entries:
+
+
+def _pack_batch(node: str, *, sent_seq: int, audit_seq: int, pruned_through: int) -> _Batch | None:
+    """The events and audit entries after the cursors, or None when nothing is left."""
+    events = list(OutboxEvent.objects.filter(id__gt=sent_seq).order_by("id")[:PUSH_EVENTS])
+    entries = list(
+        AuditEntry.objects.filter(node=node, seq__gt=audit_seq).order_by("seq")[:PUSH_AUDIT]
+    )
+    if not events and not entries:
+        return None
+    if pruned_through > sent_seq:
+        raise SyncError(
+            _("The hub needs events from #%(seq)s, but this node kept them only to #%(kept)s.")
+            % {"seq": sent_seq + 1, "kept": pruned_through},
+            code="cannot_refill",
+            status=409,
+        )
+    head = AuditHead.objects.filter(node=node).values_list("seq", "hash").first()
+    newest = OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    payload = {
+        "v": 1,
+        "after": sent_seq,
+        "audit_after": audit_seq,
+        "events": [_event(e) for e in events],
+        "audit": [_entry(e) for e in entries],
+        "head": {
+            "seq": head[0] if head else 0,
+            "hash": head[1] if head else "",
+            "outbox": newest,
+        },
+        "backlog": backlog(),
+    }
+    return _Batch(events, entries, payload)
+
+
+def _pack_from_link() -> _Batch | None:
+    link = HubLink.objects.get(pk=1)
+    return _pack_batch(
+        link.node,
+        sent_seq=link.sent_seq,
+        audit_seq=link.audit_seq,
+        pruned_through=link.pruned_through,
+    )
+
+
+def push_all(client: HubClient, *, max_batches: int) -> PushReport:
+    """Send the outbox after the hub's cursor, batch by batch, until nothing is left.
+
+    While the hub applies one batch, the node packs the next one as if the hub took the
+    whole batch; that packing is dropped when the hub's reply says otherwise (a refusal,
+    a re-send from older cursors). Each batch is acknowledged only after its signed reply.
+    """
+    report = PushReport()
+    batch = _pack_from_link()
+    for _batch in range(max_batches):
+        if batch is None:
             break
-        if link.pruned_through > link.sent_seq:
-            raise SyncError(
-                _("The hub needs events from #%(seq)s, but this node kept them only to #%(kept)s.")
-                % {"seq": link.sent_seq + 1, "kept": link.pruned_through},
-                code="cannot_refill",
-                status=409,
-            )
-        head = AuditHead.objects.filter(node=link.node).values_list("seq", "hash").first()
-        newest = OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
-        payload = {
-            "v": 1,
-            "after": link.sent_seq,
-            "audit_after": link.audit_seq,
-            "events": [_event(e) for e in events],
-            "audit": [_entry(e) for e in entries],
-            "head": {
-                "seq": head[0] if head else 0,
-                "hash": head[1] if head else "",
-                "outbox": newest,
-            },
-            "backlog": backlog(),
-        }
+        exchange = client.send(PUSH_PATH, batch.payload)
+        link = HubLink.objects.get(pk=1)
+        sent_seq, audit_seq = batch.cursors
         try:
-            reply = client.call(PUSH_PATH, payload)
+            ahead = _pack_batch(
+                link.node,
+                sent_seq=sent_seq,
+                audit_seq=audit_seq,
+                pruned_through=link.pruned_through,
+            )
+        except SyncError:
+            ahead = None  # told again, with the hub's cursors, when it is packed for real
+        try:
+            reply = client.finish(exchange, PUSH_PATH, batch.payload)
         except Resend as exc:
             report.resends += 1
             _rewind(exc)
+            batch = _pack_from_link()
             continue
         except SyncError as exc:
             if exc.code.startswith("policy."):
                 _keep_refused(exc)
             raise
-        applied_seq, audit_seq = reply.get("applied_seq"), reply.get("audit_seq")
-        if not isinstance(applied_seq, int) or not isinstance(audit_seq, int):
+        applied_seq, acked_audit = reply.get("applied_seq"), reply.get("audit_seq")
+        if not isinstance(applied_seq, int) or not isinstance(acked_audit, int):
             raise SyncError(_("The hub's reply is malformed."), code="bad_reply", status=502)
         with transaction.atomic():
             link = HubLink.objects.select_for_update().get(pk=1)
@@ -429,11 +517,15 @@ def push_all(client: HubClient, *, max_batches: int) -> PushReport:
                 acked_at=timezone.now()
             )
             link.sent_seq = applied_seq
-            link.audit_seq = audit_seq
+            link.audit_seq = acked_audit
             link.save(update_fields=["sent_seq", "audit_seq"])
-        report.events += len(events)
-        report.audit += len(entries)
+        report.events += len(batch.events)
+        report.audit += len(batch.entries)
         report.conflicts += int(reply.get("conflicts") or 0)
+        if ahead is not None and (applied_seq, acked_audit) == (sent_seq, audit_seq):
+            batch = ahead
+        else:
+            batch = _pack_from_link()
     return report
 
 

@@ -39,6 +39,8 @@ PUSH_AUDIT = 3000
 MAX_EVENTS = 2000
 MAX_AUDIT = 8000
 PULL_LIMIT = 500
+# Made once: ``json.dumps`` with options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 MAX_PULL_LIMIT = 2000
 
 
@@ -141,7 +143,7 @@ def event_digest(event: dict[str, Any]) -> str:
         "op": event["op"],
         "payload": event["payload"],
     }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    text = _CANONICAL.encode(canonical)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
