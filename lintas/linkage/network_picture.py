@@ -140,8 +140,8 @@ def picture_of(
     def place(node: str) -> tuple[float, float]:
         x, y = positions[node]
         return (
-            round(MARGIN_X + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN_X), 1),
-            round(MARGIN_Y + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN_Y - 14), 1),
+            round(float(MARGIN_X + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN_X)), 1),
+            round(float(MARGIN_Y + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN_Y - 14)), 1),
         )
 
     if n == 1:
@@ -150,7 +150,7 @@ def picture_of(
     for node in order:
         data = part.nodes[node]["data"]
         cx, cy = place(node)
-        r = min(10 + 4 * math.sqrt(part.degree(node) - 1), 30)
+        r = min(10 + 4 * math.sqrt(max(part.degree(node) - 1, 0)), 30)
         picture.nodes.append(
             DrawnNode(
                 key=node,

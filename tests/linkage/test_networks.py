@@ -16,6 +16,7 @@ from lintas.cases.services import PersonData, case_open, case_person_add
 from lintas.cases.tips import tip_submit
 from lintas.crossings.services import crossing_group_create
 from lintas.linkage.models import LinkRecord, Person, PersonRecord, RecordSource
+from lintas.linkage.network_picture import picture_of
 from lintas.linkage.network_queries import (
     central_members,
     communities,
@@ -23,6 +24,7 @@ from lintas.linkage.network_queries import (
     nodes_matching,
 )
 from lintas.linkage.networks import (
+    NodeData,
     fold_text,
     licence_key,
     network_build,
@@ -243,3 +245,23 @@ def test_a_watch_listed_recruiter_is_a_suspect_until_the_entry_expires(
     assert graph.nodes[key]["data"].suspect is True
     WatchListEntry.objects.filter(pk=entry.pk).update(expires_on=date(2020, 1, 1))
     assert key not in network_build()
+
+
+def test_a_picture_draws_at_most_150_members_the_focus_first() -> None:
+    graph = nx.Graph()
+    phone = "phone:+6281200000000"
+    graph.add_node(phone, data=NodeData(kind="phone", label="+6281200000000"))
+    for n in range(199):
+        graph.add_node(f"traveller:{n:03d}", data=NodeData(kind="person", label=f"Orang {n}"))
+        graph.add_edge(phone, f"traveller:{n:03d}", kinds=["sponsor"], evidence=[], weight=1)
+    graph.add_node("traveller:lone", data=NodeData(kind="person", label="Sendiri"))
+    graph.add_edge("traveller:lone", "traveller:000", kinds=["escort"], evidence=[], weight=1)
+    picture = picture_of(graph, focus="traveller:lone")
+    assert (len(picture.nodes), picture.left_out) == (150, 51)
+    assert [n.key for n in picture.nodes if n.focus] == ["traveller:lone"]
+    # The focus, the phone, the worker the focus knows, then 147 workers by key.
+    assert len(picture.edges) == 149
+    assert {(e.a, e.b) for e in picture.edges if "lone" in e.b} == {
+        ("traveller:000", "traveller:lone")
+    }
+    picture_of(graph.subgraph(["traveller:lone", "traveller:005"]))  # no edge at all: drawn too

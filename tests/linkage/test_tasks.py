@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -14,8 +13,7 @@ from lintas.accounts.roles import Role
 from lintas.linkage.models import LinkageRun, LinkProposal, LinkRecord, PairEvidence, RunStatus
 from lintas.linkage.runs import linkage_run_request
 from lintas.linkage.tasks import linkage_nightly_ensure, linkage_nightly_task, next_night
-from lintas.places.models import Post
-from tests.linkage.network_world import cross
+from tests.linkage.run_world import woman_at
 from tests.linkage.worker import task_worker, wait_until
 
 __all__ = ["task_worker"]  # the fixture, used by name
@@ -23,10 +21,8 @@ __all__ = ["task_worker"]  # the fixture, used by name
 
 def _two_marias(user_factory: Callable[..., User]) -> None:
     for code in ("wini", "motaain"):
-        officer = user_factory(Role.POST_OFFICER, post=Post.objects.get(code=code))
-        cross(officer, surname="Bria", given="Maria", born=date(2001, 4, 2))
-    officer = user_factory(Role.POST_OFFICER, post=Post.objects.get(code="motamasin"))
-    cross(officer, surname="Seran", given="Yuliana", born=date(1999, 8, 17))
+        woman_at(user_factory, code)
+    woman_at(user_factory, "motamasin", given="Yuliana")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -201,7 +201,7 @@ _lock = threading.Lock()
 _session: _Session | None = None
 
 
-def _java() -> str:
+def java_runtime() -> str:
     """The ``java`` that Spark will start, or :class:`SparkUnavailable`."""
     java_home = os.environ.get("JAVA_HOME")
     candidate = str(Path(java_home) / "bin" / "java") if java_home else (shutil.which("java") or "")
@@ -225,7 +225,7 @@ def _start(*, cores: int, memory: str) -> _Session:
         ) from error
     from splink.backends.spark import similarity_jar_location
 
-    _java()
+    java_runtime()
     scratch = Path(tempfile.mkdtemp(prefix="lintas-spark-"))
     log_config = scratch / "log4j2.properties"
     log_config.write_text(_LOG4J2, encoding="utf-8")
@@ -271,21 +271,50 @@ def spark_session(*, cores: int = 2, memory: str = "2g") -> Any:
         return _session.spark
 
 
-def spark_api(*, cores: int = 2, memory: str = "2g") -> SparkAPI:
+def scratch_folder() -> Path | None:
+    """The running session's scratch folder (removed when it stops), or None."""
+    with _lock:
+        return None if _session is None else _session.scratch
+
+
+def spark_api(*, cores: int = 2, memory: str = "2g", lineage: str = "persist") -> SparkAPI:
     """A Splink ``SparkAPI`` on the process's local Spark session (started on first use).
 
     ``cores`` is the number of worker threads (``local[cores]``) and ``memory`` the Java
     heap of the driver, which in local mode does all the work (``"2g"``, ``"6g"``); both
-    count only for the call that starts the session. Raises :class:`SparkUnavailable` when
-    Java or pyspark is missing.
+    count only for the call that starts the session. ``lineage`` is how Splink keeps its
+    intermediate tables: ``"persist"`` (Spark's cache, in memory and spilled to disk: several
+    times faster on one machine) or ``"parquet"`` (files in the checkpoint folder). Raises
+    :class:`SparkUnavailable` when Java or pyspark is missing.
     """
     spark = spark_session(cores=cores, memory=memory)
     from splink.backends.spark import SparkAPI
 
     # Splink registers the jar's functions on every new SparkAPI; DuckDB's go over them.
-    api: SparkAPI = SparkAPI(spark_session=spark, break_lineage_method="parquet")  # type: ignore[no-untyped-call]
+    api: SparkAPI = SparkAPI(spark_session=spark, break_lineage_method=lineage)  # type: ignore[no-untyped-call]
     _register_similarities(spark)
     return api
+
+
+def release() -> None:
+    """Free what finished linkage runs left in the session: cached tables, views, files.
+
+    Splink drops neither its cached intermediate tables nor their Parquet copies; a hub
+    process that links every night would keep them all. Call this when no run is under way.
+    """
+    with _lock:
+        session = _session
+    if session is None:
+        return
+    spark = session.spark
+    spark.catalog.clearCache()
+    for table in spark.catalog.listTables():
+        if table.isTemporary:
+            spark.catalog.dropTempView(table.name)
+    # Spark checks points in a folder of its own under ours; Splink's files are inside it.
+    for own in (session.scratch / "checkpoints").glob("*"):
+        for written in own.iterdir():
+            shutil.rmtree(written, ignore_errors=True)
 
 
 def stop() -> None:
