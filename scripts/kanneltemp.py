@@ -77,6 +77,8 @@ def _parse_received(line: str) -> Received | None:
         udh_text, _sep, rest = rest.partition(" ")
         udh = urllib.parse.unquote_to_bytes(udh_text)
         kind, _sep, rest = rest.partition(" ")
+    if kind in ("ucs-2", "data"):
+        rest = rest.replace("+", "%20")  # fakesmsc writes a space byte as "+"
     if kind == "ucs-2":
         text = urllib.parse.unquote_to_bytes(rest).decode("utf-16-be", "replace")
     elif kind == "data":
@@ -176,7 +178,7 @@ log-level = 1
 mo-recode = true
 http-request-retry = 20
 http-queue-delay = 1
-max-pending-requests = 512
+max-pending-requests = 16
 
 group = sendsms-user
 username = lintas

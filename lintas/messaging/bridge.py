@@ -142,7 +142,8 @@ class Bridge:
             "message_id": query.get("id", ""),
             "from": query.get("from", ""),
             "to": query.get("to", ""),
-            "text": query.get("text", ""),
+            # Lintas refuses NUL bytes in a request; a stray one must not lose the message.
+            "text": query.get("text", "").replace("\x00", ""),
             "sent_at": query.get("ts", ""),
             "gateway": "kannel",
         }

@@ -108,6 +108,21 @@ def _follow_up(code: str, rest: str, seed: bytes, language: str) -> str:
     return texts.text("no_reply", language, status=status)
 
 
+def _receipt_in(text: str) -> re.Match[str] | None:
+    """The receipt code a message starts with; a sentence of four-letter words is none.
+
+    Codes have a digit (all but 1 in 1,700 do); a reporter whose code has none can still
+    send it alone.
+    """
+    found = _CODE.match(text)
+    if found is None or tips.receipt_normalise(found.group(1)) is None:
+        return None
+    alone = not found.group(2).strip()
+    if alone or any(ch.isdigit() for ch in found.group(1)):
+        return found
+    return None
+
+
 def _route(message: InboundMessage, phone: str, text: str, language: str) -> tuple[str, str]:
     """The handling of a stored message and the reply to it."""
     word = texts.keyword(text)
@@ -122,8 +137,8 @@ def _route(message: InboundMessage, phone: str, text: str, language: str) -> tup
     if word in texts.START_WORDS:
         OptOut.objects.filter(number_key=key).delete()
         return Handling.START, texts.text("started", language)
-    code = _CODE.match(text)
-    if code is not None and tips.receipt_normalise(code.group(1)) is not None:
+    code = _receipt_in(text)
+    if code is not None:
         reply = _follow_up(code.group(1), code.group(2).strip(), message.id.bytes, language)
         return Handling.FOLLOW_UP, reply
     conversation = conversations.conversation_open(sender_key=key)

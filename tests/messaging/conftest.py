@@ -67,3 +67,15 @@ def settled(count: int) -> Callable[[], bool]:
         return final >= count
 
     return check
+
+
+def signed_post(client: Any, path: str, payload: Any, *, secret: str, **extra: str) -> Any:
+    """POST ``payload`` as JSON to ``path``, signed as a gateway signs it."""
+    import json
+
+    from lintas.messaging import signing
+
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    headers = signing.sign_headers(secret, method="POST", path=path, body=body)
+    headers.update(extra)
+    return client.post(path, data=body, content_type="application/json", headers=headers)
