@@ -16,14 +16,21 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lintas.outreach.coverage import DATA, DistrictCoverage, island_of
 from lintas.places.models import Island
 
 # Province bounding box (degrees) with a margin: west, east, north, south.
-WEST, EAST, NORTH, SOUTH = 118.8, 125.4, -7.9, -11.1
+WEST, EAST, NORTH, SOUTH = 118.8, 125.4, -7.9, -11.0
 WIDTH = 1000
 HEIGHT = round(WIDTH * (NORTH - SOUTH) / (EAST - WEST))
+LEGEND_HEIGHT = 120
+FULL = HEIGHT + LEGEND_HEIGHT
+TITLE = gettext_lazy("Outreach coverage and priority by district")
+LEGEND_TITLE = gettext_lazy("Priority of the district")
+NO_POST = gettext_lazy("Dashed: no post or immigration office on the island")
+BIGGER = gettext_lazy("Larger circle: more people reached in 12 months")
 PRIORITY_COLOURS = ("#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf")
 
 
@@ -94,11 +101,11 @@ def coverage_svg(rows: list[DistrictCoverage], islands: list[Island]) -> str:
     """The whole map as one SVG document (title, islands, districts, seats, legend)."""
     total = len(rows)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="map-title" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {FULL}" '
+        f'width="{WIDTH}" height="{FULL}" role="img" aria-labelledby="map-title" '
         'font-family="sans-serif">',
-        f'<title id="map-title">{escape(_("Outreach coverage and priority by district"))}</title>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<title id="map-title">{escape(str(TITLE))}</title>',
+        f'<rect width="{WIDTH}" height="{FULL}" fill="#ffffff"/>',
         '<g fill="#c8c8c8">',
     ]
     for island in islands:
@@ -133,36 +140,33 @@ def coverage_svg(rows: list[DistrictCoverage], islands: list[Island]) -> str:
 
 
 def _legend(total: int) -> str:
+    """The legend in a band under the map, in three columns (it never hides a district)."""
     names = (_("Highest priority"), _("High"), _("Middle"), _("Lower"), _("Lowest"))
-    bands = len(PRIORITY_COLOURS)
-    labels = []
-    for band, name in enumerate(names):
-        first = next((r for r in range(1, total + 1) if _band(r, total) == band), 0)
-        last = max((r for r in range(1, total + 1) if _band(r, total) == band), default=0)
-        labels.append(f"{name} ({_('rank')} {first}-{last})" if first else name)
-    assert len(labels) == bands
-    x, y = 20, HEIGHT - 190
+    entries: list[tuple[str, str]] = []
+    for band, (colour, name) in enumerate(zip(PRIORITY_COLOURS, names, strict=True)):
+        ranks = [r for r in range(1, total + 1) if _band(r, total) == band]
+        label = f"{name} ({_('rank')} {ranks[0]}-{ranks[-1]})" if ranks else name
+        entries.append((f'<circle r="7" fill="{colour}" stroke="#333"/>', label))
+    dashed = '<circle r="7" fill="#fff" stroke="#333" stroke-dasharray="1.5 1.2"/>'
+    sizes = (
+        '<circle r="3.5" fill="#fff" stroke="#333"/>'
+        '<circle cx="14" r="7" fill="#fff" stroke="#333"/>'
+    )
+    entries += [(dashed, str(NO_POST)), (sizes, str(BIGGER))]
+    top = HEIGHT + 10
     items = [
-        f'<g font-size="14" fill="#111"><rect x="{x - 10}" y="{y - 26}" width="330" height="205" '
-        'fill="#fff" stroke="#999"/>',
-        f'<text x="{x}" y="{y - 6}" font-weight="bold">'
-        f"{escape(_('Priority of the district'))}</text>",
+        f'<g font-size="14" fill="#111"><line x1="0" y1="{top}" x2="{WIDTH}" y2="{top}" '
+        'stroke="#999"/>',
+        f'<text x="20" y="{top + 24}" font-weight="bold">{escape(str(LEGEND_TITLE))}</text>',
     ]
-    for i, (colour, label) in enumerate(zip(PRIORITY_COLOURS, labels, strict=True)):
-        cy = y + 16 + i * 24
+    for i, (symbol, label) in enumerate(entries):
+        # five colours in three columns, then the two wider notes on the last row
+        x = 28 + (i % 3) * 330 if i < 5 else 28 + (i - 5) * 520
+        y = top + 50 + (min(i, 5) // 3 + (1 if i >= 5 else 0)) * 24
+        shift = 14 if symbol is sizes else 0
         items.append(
-            f'<circle cx="{x + 8}" cy="{cy}" r="7" fill="{colour}" stroke="#333"/>'
-            f'<text x="{x + 24}" y="{cy + 5}">{escape(label)}</text>'
+            f'<g transform="translate({x},{y - 5})">{symbol}</g>'
+            f'<text x="{x + 26 + shift}" y="{y}">{escape(label)}</text>'
         )
-    cy = y + 16 + 5 * 24
-    items.append(
-        f'<circle cx="{x + 8}" cy="{cy}" r="7" fill="#fff" stroke="#333" '
-        'stroke-dasharray="1.5 1.2"/>'
-        f'<text x="{x + 24}" y="{cy + 5}">'
-        f"{escape(_('Dashed: no post or immigration office on the island'))}</text>"
-    )
-    items.append(
-        f'<text x="{x}" y="{cy + 28}" font-size="12">'
-        f"{escape(_('Larger circle: more people reached in 12 months'))}</text></g>"
-    )
+    items.append("</g>")
     return "".join(items)
