@@ -40,7 +40,7 @@ def test_a_reviewer_splits_a_proposal_and_the_desk_knows_the_traveller(
     expect(page.locator("main h1")).to_have_text("Tautan untuk ditinjau")
     expect(page.locator("[data-review-queue] tbody tr")).to_have_count(1)
     page.screenshot(path=shots / "review-queue.png", full_page=True)
-    page.get_by_role("link", name="Tinjau").click()
+    page.get_by_role("link", name="Tinjau", exact=True).click()
 
     records = page.locator("table[data-records]")
     expect(records.locator("thead th")).to_have_count(4)

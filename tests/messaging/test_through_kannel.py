@@ -64,7 +64,9 @@ def test_reporter_reads_the_investigators_reply_by_code(
     assert sms is not None
     assert sms.to_masked == "+67077***567"
     pushed = gateway.wait_received(6, to=TL)[5].text
-    assert pushed == "Lintas, resposta ba ita-nia relatoriu: Polisi Atambua sudah menerima laporan ini."
+    assert pushed == (
+        "Lintas, resposta ba ita-nia relatoriu: Polisi Atambua sudah menerima laporan ini."
+    )
     # Later, the reporter sends the code alone, then the code with more information.
     gateway.deliver(TL, code.lower().replace("-", " "))
     assert gateway.wait_received(7, to=TL)[6].text == (
@@ -124,9 +126,7 @@ def test_a_flood_from_one_number_is_kept_but_not_answered(gateway: Any) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(
-            lambda: InboundMessage.objects.count() >= 1000, timeout=240, what="1,000 messages"
-        )
+        wait_for(lambda: InboundMessage.objects.count() >= 1000, timeout=240, what="1,000 messages")
     finally:
         process.terminate()
         process.wait(timeout=10)
