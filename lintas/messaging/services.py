@@ -24,6 +24,7 @@ from lintas.cases import tips
 from lintas.cases.models import Tip, TipChannel
 from lintas.cases.triage import tip_reply
 from lintas.common.errors import NotFound, ValidationFailed
+from lintas.common.locks import transaction_lock
 from lintas.common.phones import phone_e164, phone_masked
 from lintas.messaging import conversations, texts
 from lintas.messaging.gateway import number_key
@@ -186,6 +187,9 @@ def inbound_receive(
     language = _language_for(phone, body, key)
     try:
         with transaction.atomic():
+            # One sender's messages are counted and answered one at a time: a flood's
+            # concurrent deliveries must not all find room under the throttle.
+            transaction_lock(f"messaging.sender:{key}")
             message = InboundMessage.objects.create(
                 gateway=gateway,
                 gateway_message_id=message_id,

@@ -46,7 +46,13 @@ def test_a_full_run_through_the_worker_proposes_the_woman_of_two_posts(
     proposal = LinkProposal.objects.get()
     assert sorted(r.post_id for r in proposal.records.all()) == ["motaain", "wini"]
     assert PairEvidence.objects.get().comparisons[0]["comparison"] == "name"
+    # The worker marks its task finished just after the run's own last write.
     task = DBTaskResult.objects.get(task_path="lintas.linkage.tasks.linkage_run_task")
+    wait_until(
+        lambda: DBTaskResult.objects.get(pk=task.pk).status != "RUNNING",
+        what="the task to be marked finished",
+    )
+    task.refresh_from_db()
     assert task.status == "SUCCESSFUL"
     assert task.return_value["proposals"] == 1
     # The run queued the next night's full run, waiting for its time.

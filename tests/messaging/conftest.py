@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from lintas.messaging.models import OutboundMessage, OutboundState
+from lintas.messaging.models import InboundMessage, OutboundMessage, OutboundState
 
 _SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "kanneltemp.py"
 _spec = importlib.util.spec_from_file_location("kanneltemp", _SCRIPT)
@@ -37,12 +37,32 @@ def kannel(live_server: LiveServer) -> Iterator[Any]:
 
 
 @pytest.fixture
-def gateway(kannel: Any, settings: Any, reference: None) -> Any:
+def gateway(kannel: Any, settings: Any, reference: None) -> Iterator[Any]:
     """The running gateway with Lintas configured to use it; handsets' inboxes start empty."""
     for name, value in kannel.environment().items():
         setattr(settings, name, value)
     kannel.handset_log.write_bytes(b"")
-    return kannel
+    yield kannel
+    _quiet()
+
+
+def _quiet(timeout: float = 15.0) -> None:
+    """Wait until the gateway stops calling in (deliveries, reports): the test database is
+    emptied after the test, and a call still being answered would hold its tables."""
+    deadline = time.monotonic() + timeout
+    seen, still = None, 0.0
+    while time.monotonic() < deadline:
+        now = (
+            InboundMessage.objects.count(),
+            list(OutboundMessage.objects.values_list("state", flat=True).order_by("pk")),
+        )
+        if now == seen:
+            still += 0.25
+            if still >= 1.0:
+                return
+        else:
+            seen, still = now, 0.0
+        time.sleep(0.25)
 
 
 def wait_for(check: Callable[[], Any], *, timeout: float = 30.0, what: str = "") -> Any:

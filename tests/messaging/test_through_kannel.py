@@ -118,19 +118,20 @@ def test_stop_in_tetum(gateway: Any) -> None:
 
 
 def test_a_flood_from_one_number_is_kept_but_not_answered(gateway: Any) -> None:
-    # 1,000 messages as fast as the simulated operator sends them (far above 1,000 a minute).
+    # 300 messages as fast as the simulated operator sends them (far above 1,000 a minute):
+    # how fast the hub takes them in is measured by the benchmarks, not here.
     cmd = [kanneltemp.FAKESMSC, "-H", "127.0.0.1", "-r", str(gateway.in_port)]
     process = subprocess.Popen(
-        [*cmd, "-m", "1000", "-i", "0.001", f"{ID[1:]} 1717 text tolong tolong"],
+        [*cmd, "-m", "300", "-i", "0.001", f"{ID[1:]} 1717 text tolong tolong"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: InboundMessage.objects.count() >= 1000, timeout=240, what="1,000 messages")
+        wait_for(lambda: InboundMessage.objects.count() >= 300, timeout=240, what="300 messages")
     finally:
         process.terminate()
         process.wait(timeout=10)
-    assert InboundMessage.objects.count() == 1000
+    assert InboundMessage.objects.count() == 300
     answered = InboundMessage.objects.exclude(handling=Handling.THROTTLED).count()
     assert answered == 8
     assert OutboundMessage.objects.count() == 8
