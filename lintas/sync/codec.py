@@ -56,57 +56,41 @@ def _reader(model: type[models.Model], field: models.Field[Any, Any]) -> Reader:
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     kind = type(target)
     if kind in _TEXT:
-
-        def text(value: Any) -> Any:
-            return value if type(value) is str or value is None else slow(value)
-
-        return text
+        return _taken_as(str, slow)
     if kind is models.UUIDField:
-
-        def key(value: Any) -> Any:
-            if type(value) is str:
-                try:
-                    return uuid.UUID(value)
-                except ValueError:
-                    pass
-            return None if value is None else slow(value)
-
-        return key
+        return _parsed_by(uuid.UUID, slow)
     if kind is models.DateTimeField:
-
-        def instant(value: Any) -> Any:
-            if type(value) is str:
-                try:
-                    return dt.datetime.fromisoformat(value)
-                except ValueError:
-                    pass
-            return None if value is None else slow(value)
-
-        return instant
+        return _parsed_by(dt.datetime.fromisoformat, slow)
     if kind is models.DateField:
-
-        def day(value: Any) -> Any:
-            if type(value) is str:
-                try:
-                    return dt.date.fromisoformat(value)
-                except ValueError:
-                    pass
-            return None if value is None else slow(value)
-
-        return day
+        return _parsed_by(dt.date.fromisoformat, slow)
     if kind in _INTEGER:
-
-        def whole(value: Any) -> Any:
-            return value if type(value) is int or value is None else slow(value)
-
-        return whole
+        return _taken_as(int, slow)
     if kind is models.BooleanField:
-
-        def flag(value: Any) -> Any:
-            return value if type(value) is bool or value is None else slow(value)
-
-        return flag
+        return _taken_as(bool, slow)
     return slow
+
+
+def _taken_as(kind: type, slow: Reader) -> Reader:
+    """A value already of ``kind`` (or None) as it is; anything else to the field."""
+
+    def read(value: Any) -> Any:
+        return value if type(value) is kind or value is None else slow(value)
+
+    return read
+
+
+def _parsed_by(parse: Callable[[str], Any], slow: Reader) -> Reader:
+    """A text ``parse`` takes, parsed; None as None; anything else to the field."""
+
+    def read(value: Any) -> Any:
+        if type(value) is str:
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+        return None if value is None else slow(value)
+
+    return read
 
 
 class ModelCodec:
