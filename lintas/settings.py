@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "lintas.linkage",
     "lintas.outreach",
     "lintas.messaging",
+    "lintas.mobile",
     "django_tasks_db",
 ]
 
@@ -171,6 +172,9 @@ LINTAS_LOGIN_USER_FREE_FAILURES = 50
 LINTAS_LOGIN_BACKOFF_SECONDS = 30
 LINTAS_LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
 LINTAS_LOGIN_FORGET_SECONDS = 24 * 60 * 60
+# A phone signs in once with signal and then works offline for days (accounts.phone_keys).
+LINTAS_PHONE_KEY_IDLE_DAYS = 30
+LINTAS_PHONE_KEY_MAX_DAYS = 90
 LINTAS_SESSION_IDLE_SECONDS = 30 * 60
 LINTAS_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 

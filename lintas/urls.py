@@ -17,6 +17,7 @@ urlpatterns = [
     path("linkage/", include("lintas.linkage.urls")),
     path("outreach/", include("lintas.outreach.urls")),
     path("publik/", include("lintas.portal.urls")),
+    path("m/", include("lintas.mobile.urls")),
     path("language/", set_language, name="set_language"),
     path("", include("lintas.sync.urls")),
     path("api/", api.urls),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.roles import AgencyType, Capability, Role, role_capabilities
+from lintas.common.ids import uuid7
 from lintas.common.models import LintasModel, LintasQuerySet
 from lintas.places.models import Post, Regency
 
@@ -119,3 +120,29 @@ class LoginThrottle(models.Model):
 
     def is_blocked(self, now: Any) -> bool:
         return self.blocked_until is not None and self.blocked_until > now
+
+
+class PhoneKey(models.Model):
+    """The credential a phone keeps after its user signed in once with signal.
+
+    Local to the hub (never synced). Only a SHA-256 digest of the key is stored: the key
+    is 256 random bits, shown once to the phone, which keeps it encrypted under its PIN.
+    A key dies when revoked, after ``LINTAS_PHONE_KEY_IDLE_DAYS`` unused, or
+    ``LINTAS_PHONE_KEY_MAX_DAYS`` after it was issued; a disabled user or agency makes
+    every key of theirs refused at once. See ``accounts.phone_keys``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="phone_keys")
+    digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.label}"

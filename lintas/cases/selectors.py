@@ -158,6 +158,14 @@ def follow_up_of_agency(*, user: User, follow_up_id: UUID | str) -> FollowUp:
     return follow_up
 
 
+def follow_ups_mine(*, user: User) -> QuerySet[FollowUp]:
+    """Visits still to make on the user's own cases, or assigned to the user; soonest first.
+
+    What a case worker's phone carries: the case reference and the due date, no identity.
+    """
+    return follow_ups_due(user=user).filter(Q(assigned_to=user) | Q(case__owner=user))
+
+
 def follow_ups_overdue(*, user: User, today: date | None = None) -> QuerySet[FollowUp]:
     today = today or timezone.localdate()
     mine = follow_ups_due(user=user, today=today).filter(due_on__lt=today)

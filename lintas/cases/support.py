@@ -155,6 +155,9 @@ def follow_up_record(
         if follow_up is None:
             raise NotFound(_("No such follow-up."))
         if follow_up.done_on is not None:
+            if (follow_up.done_on, follow_up.outcome, follow_up.note) == (done_on, outcome, note):
+                # The same visit sent again (a phone retrying): nothing changes.
+                return follow_up
             raise Conflict(_("This follow-up was already recorded."))
         follow_up.done_on, follow_up.outcome, follow_up.note = done_on, outcome, note
         follow_up.updated_at = timezone.now()

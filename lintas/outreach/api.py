@@ -15,12 +15,13 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from lintas.accounts.api_auth import phone_or_session
 from lintas.accounts.decorators import signed_in_user
 from lintas.common.api_errors import errors
 from lintas.outreach import selectors, services
 from lintas.outreach.models import Activity, Meeting, SupportGroup
 
-router = Router()
+router = Router(auth=phone_or_session())
 
 Count = int | str
 

@@ -1,0 +1,246 @@
+"""The phone app on a phone-sized Chromium: a week on Sabu without signal, then the hub.
+
+Signs in once with signal, sets a PIN, goes offline (``context.set_offline``), records three
+activities and a community report, reloads and reopens the app offline, and finds each
+record at the hub once when the signal returns, even when the link drops in the middle of
+a send. Five wrong PINs, and an account disabled at the hub, erase what the phone keeps.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from pytest_django.live_server_helper import LiveServer
+
+from lintas.accounts.models import PhoneKey, User
+from lintas.accounts.roles import AgencyType, Role
+from lintas.audit.models import AuditEntry
+from lintas.cases.models import Tip, TipChannel
+from lintas.outreach.models import Activity, CommunityReport
+from tests.factories import PASSWORD, make_agency, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PIN = "482915"
+MENIA = "53.20.01.2002"  # Menia, Sabu Barat, Sabu Raijua
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        locale="id-ID",
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        service_workers="allow",
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def worker(reference: None) -> User:
+    agency = make_agency(type=AgencyType.INTERNATIONAL, name="IOM Kupang")
+    return make_user(Role.OUTREACH_COORDINATOR, agency=agency, username="penyuluh.sabu")
+
+
+def _shots(tmp_path: Path) -> Path:
+    # LINTAS_SCREENSHOTS keeps the pictures for a person to look at; otherwise a temp folder.
+    return Path(os.environ.get("LINTAS_SCREENSHOTS", tmp_path))
+
+
+def _sign_in(page: Page, url: str, username: str) -> None:
+    page.goto(f"{url}/m/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Simpan PIN")
+    page.get_by_label("Buat PIN (6 angka)").fill(PIN)
+    page.get_by_label("Ulangi PIN").fill(PIN)
+    page.get_by_role("button", name="Simpan PIN").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lintas Lapangan")
+    expect(page.locator(".who")).to_contain_text("IOM Kupang")
+    # The shell is cached before the signal goes.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+
+
+def _unlock(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lintas Lapangan")
+    page.get_by_label("PIN").fill(PIN)
+    page.get_by_role("button", name="Buka").click()
+    expect(page.locator(".counts")).to_be_visible()
+
+
+def _activity(page: Page, *, day: str, women: str, men: str, concerns: str) -> None:
+    page.get_by_role("button", name="Catat kegiatan").click()
+    page.get_by_label("Jenis kegiatan").select_option(label="Sosialisasi")
+    page.get_by_label("Tanggal").fill(day)
+    page.get_by_label("Kabupaten/kota").select_option("53.20")
+    page.get_by_label("Kecamatan").select_option("53.20.01")
+    page.get_by_label("Desa/kelurahan").select_option(MENIA)
+    page.get_by_label("Perempuan (18 ke atas)").fill(women)
+    page.get_by_label("Laki-laki (18 ke atas)").fill(men)
+    page.get_by_label("Calon pekerja migran").check()
+    page.get_by_label("Pertanyaan dan keprihatinan yang muncul").fill(concerns)
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Disimpan di ponsel. Dikirim saat ada sinyal."
+    )
+
+
+def test_a_week_offline_on_sabu_reaches_the_hub_once(
+    worker: User, live_server: LiveServer, phone: BrowserContext, tmp_path: Path
+) -> None:
+    shots = _shots(tmp_path)
+    page = phone.new_page()
+    _sign_in(page, live_server.url, worker.username)
+    phone.set_offline(True)
+    expect(page.locator("#status")).to_have_text("Tanpa sinyal")
+
+    today = timezone.localdate()
+    # Bad input first: a negative count and a future date are refused on the phone.
+    page.get_by_role("button", name="Catat kegiatan").click()
+    page.get_by_label("Tanggal").fill(str(today + timedelta(days=2)))
+    page.get_by_label("Perempuan (18 ke atas)").fill("-3")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#flash")).to_have_text("Periksa kolom yang ditandai.")
+    form = page.locator("form.record")
+    expect(form.locator('[data-field="held_on"] .error')).to_have_text(
+        "Tanggal tidak boleh di masa depan."
+    )
+    expect(form.locator('[data-field="women"] .error')).to_have_text(
+        "Isi angka bulat 0 sampai 100.000."
+    )
+    expect(form.locator('[data-field="kind"] .error')).to_have_text("Wajib diisi.")
+    page.screenshot(path=str(shots / "mobile-refused.png"), full_page=True)
+    page.get_by_role("button", name="Kembali").click()
+
+    for n, (women, men) in enumerate([("12", "9"), ("30", "4"), ("7", "7")]):
+        day = str(today - timedelta(days=6 - n))
+        _activity(page, day=day, women=women, men=men, concerns=f"Calo di pasar, minggu {n}")
+    page.get_by_role("button", name="Laporan masyarakat").click()
+    page.get_by_label("Apa yang didengar").fill(
+        "Seorang perekrut menjanjikan kerja di Malaysia kepada tiga anak perempuan."
+    )
+    page.get_by_label("Kabupaten/kota").select_option("53.20")
+    page.get_by_label("Kecamatan").select_option("53.20.01")
+    page.get_by_label("Desa/kelurahan").select_option(MENIA)
+    page.get_by_label("Siapa yang berisiko").select_option("child")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#counts")).to_contain_text("4 menunggu dikirim")
+    page.screenshot(path=str(shots / "mobile-queue-offline.png"), full_page=True)
+    assert Activity.objects.count() == 0
+    assert CommunityReport.objects.count() == 0
+
+    # Reloaded without signal, the app opens from the cache and the records are still there.
+    page.reload()
+    _unlock(page)
+    expect(page.locator("#counts")).to_contain_text("4 menunggu dikirim")
+    # Closed and reopened, still without signal.
+    page.close()
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/m/")
+    _unlock(page)
+    expect(page.locator("li.record")).to_have_count(4)
+    expect(page.locator("li.record.waiting")).to_have_count(4)
+
+    # The signal comes back, but drops after the hub saved the first record and before its
+    # answer reached the phone: that record is sent again and stored once.
+    cut: list[str] = []
+
+    def drop_first_answer(route: Route) -> None:
+        if not cut:
+            cut.append(route.request.url)
+            route.fetch()  # the hub receives and saves it
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/api/outreach/**", drop_first_answer)
+    phone.set_offline(False)
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Belum ada sinyal. Catatan disimpan di ponsel dan dikirim nanti."
+    )
+    expect(page.locator("#counts")).to_have_text("4 menunggu dikirim · 0 terkirim")
+    assert Activity.objects.count() == 1
+    # The worker tries again: the record the hub already has is answered, not stored twice.
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#flash")).to_have_text("4 catatan terkirim.")
+    expect(page.locator("#counts")).to_have_text("0 menunggu dikirim · 4 terkirim")
+    page.screenshot(path=str(shots / "mobile-sent.png"), full_page=True)
+    assert cut == [f"{live_server.url}/api/outreach/activities"]
+
+    activities = sorted(Activity.objects.all(), key=lambda a: a.held_on)
+    assert [(a.held_on, a.women, a.men, a.village_id) for a in activities] == [
+        (today - timedelta(days=6), 12, 9, MENIA),
+        (today - timedelta(days=5), 30, 4, MENIA),
+        (today - timedelta(days=4), 7, 7, MENIA),
+    ]
+    assert {a.created_by_id for a in activities} == {worker.pk}
+    report = CommunityReport.objects.get()
+    tip = Tip.objects.get()
+    assert (tip.channel, tip.village_id, tip.at_risk, report.tip_id) == (
+        TipChannel.OUTREACH,
+        MENIA,
+        "child",
+        tip.pk,
+    )
+    assert AuditEntry.objects.filter(action="outreach.activity_record").count() == 3
+    # The ids are the ones the phone made: UUIDv7, in the order they were recorded.
+    ids = [str(a.pk) for a in activities]
+    assert all(i[14] == "7" for i in ids) and ids == sorted(ids)
+
+
+def test_five_wrong_pins_erase_the_phone(
+    worker: User, live_server: LiveServer, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    _sign_in(page, live_server.url, worker.username)
+    phone.set_offline(True)
+    _activity(page, day=str(timezone.localdate()), women="3", men="2", concerns="")
+    page.get_by_role("button", name="Kunci").click()
+    for left in (4, 3, 2, 1):
+        page.get_by_label("PIN").fill("000000")
+        page.get_by_role("button", name="Buka").click()
+        expect(page.locator("#flash")).to_have_text(f"PIN salah. Sisa {left} kali percobaan.")
+    page.get_by_label("PIN").fill("000000")
+    page.get_by_role("button", name="Buka").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Data di ponsel ini sudah dihapus. Masuk lagi saat ada sinyal."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+    databases = page.evaluate("() => indexedDB.databases().then(d => d.map(x => x.name))")
+    assert databases == []
+    phone.set_offline(False)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+    assert Activity.objects.count() == 0
+
+
+def test_an_account_disabled_at_the_hub_erases_the_phone(
+    worker: User, live_server: LiveServer, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    _sign_in(page, live_server.url, worker.username)
+    phone.set_offline(True)
+    _activity(page, day=str(timezone.localdate()), women="3", men="2", concerns="")
+    User.objects.filter(pk=worker.pk).update(is_active=False)
+    phone.set_offline(False)
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Akun ini dinonaktifkan: data di ponsel ini dihapus."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
+    assert page.evaluate("() => indexedDB.databases().then(d => d.length)") == 0
+    assert Activity.objects.count() == 0
+    assert PhoneKey.objects.filter(user=worker).count() == 1
