@@ -12,6 +12,7 @@ from tests.permissions import (
     test_cases,
     test_crossings,
     test_linkage,
+    test_mobile,
     test_outreach,
     test_screening,
     test_sync_portal,
@@ -28,6 +29,7 @@ ROWS: list[Row] = [
     *test_api.ROWS,
     *test_linkage.ROWS,
     *test_outreach.ROWS,
+    *test_mobile.ROWS,
 ]
 
 
@@ -61,4 +63,4 @@ def test_matrix_size() -> None:
     pages = {r.target for r in ROWS if not r.is_api}
     operations = {r.operation for r in ROWS if r.is_api}
     cells = len(ROWS) * len(PRINCIPALS)
-    assert (len(pages), len(operations), len(ROWS), cells) == (89, 28, 236, 2360)
+    assert (len(pages), len(operations), len(ROWS), cells) == (92, 33, 248, 2480)

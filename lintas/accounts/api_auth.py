@@ -11,13 +11,25 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from lintas.accounts.models import User
-from lintas.accounts.phone_keys import phone_key_user
+from lintas.accounts.phone_keys import NOT_A_KEY, PhoneKeyRefused, phone_key_user
 
 
 class PhoneKeyAuth(HttpBearer):
     """``Authorization: Bearer <phone key>``; a refused key answers 401 with its reason."""
 
     openapi_description = "The phone key issued by POST /api/mobile/keys"
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        # No header: a web session may still open the request. A header that is not a
+        # phone key refuses it, even beside a valid session: a bad credential is never
+        # quietly ignored.
+        header = request.headers.get(self.header)
+        if header is None:
+            return None
+        scheme, _space, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise PhoneKeyRefused(NOT_A_KEY, code="phone_key_unknown")
+        return self.authenticate(request, token.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
         user, _key = phone_key_user(token=token)

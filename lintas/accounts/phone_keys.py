@@ -38,6 +38,9 @@ from lintas.common.text import clean_text
 USE_RESOLUTION = timedelta(minutes=5)
 
 
+NOT_A_KEY = _("This phone is not signed in: sign in again when there is signal.")
+
+
 class PhoneKeyRefused(LintasError):
     """The phone's key does not open the API; ``code`` tells the phone what to do."""
 
@@ -82,10 +85,7 @@ def phone_key_user(*, token: str) -> tuple[User, PhoneKey]:
         .first()
     )
     if key is None:
-        raise PhoneKeyRefused(
-            _("This phone is not signed in: sign in again when there is signal."),
-            code="phone_key_unknown",
-        )
+        raise PhoneKeyRefused(NOT_A_KEY, code="phone_key_unknown")
     user, now = key.user, timezone.now()
     if not user.is_active or not user.agency.is_active or user.deleted_at is not None:
         raise PhoneKeyRefused(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import Agency, User
+from lintas.accounts.roles import Capability
 from lintas.cases.models import (
     CasePerson,
     FollowUp,
@@ -136,6 +137,8 @@ def follow_up_record(
     *, actor: User, follow_up_id: UUID | str, outcome: str, note: str, done_on: date | None = None
 ) -> FollowUp:
     """Record a follow-up visit; 'recruited again' or 'at risk' is for the case worker to act on."""
+    if not actor.can(Capability.MANAGE_CASES):
+        raise PermissionDenied(_("You may not do this."))
     if outcome not in FollowUpOutcome.values:
         raise ValidationFailed(
             _("Invalid input."), field_errors={"outcome": _("Choose an outcome.")}

@@ -30,7 +30,7 @@ from lintas.cases import selectors as case_selectors
 from lintas.cases import support
 from lintas.cases.models import AtRisk, FollowUpOutcome
 from lintas.common.api_errors import errors
-from lintas.common.errors import ValidationFailed
+from lintas.common.errors import LintasError, ValidationFailed
 from lintas.outreach import selectors as outreach_selectors
 from lintas.outreach.models import ActivityKind, Audience
 from lintas.places.models import District, Regency, Village
@@ -115,7 +115,7 @@ def key_issue(request: HttpRequest, payload: KeyIn) -> Status[KeyOut]:
 def key_revoke_current(request: HttpRequest) -> Status[None]:
     key = getattr(request, "phone_key", None)
     if key is None:
-        raise PhoneKeyRefused(_("Only a phone can sign itself out."), code="not_a_phone")
+        raise LintasError(_("Only a phone can sign itself out."), code="not_a_phone")
     phone_key_revoke(actor=signed_in_user(request), key_id=key.pk, reason="signed_out")
     return Status(204, None)
 
@@ -186,9 +186,9 @@ def bootstrap(request: HttpRequest) -> BootstrapOut:
 
 
 class PlacesOut(Schema):
-    regencies: list[tuple[str, str]] = Field(description="[code, name]")
-    districts: list[tuple[str, str]] = Field(description="[code, name]; regency is the prefix")
-    villages: list[tuple[str, str]] = Field(description="[code, name]; district is the prefix")
+    regencies: list[list[str]] = Field(description="[code, name]")
+    districts: list[list[str]] = Field(description="[code, name]; regency is the prefix")
+    villages: list[list[str]] = Field(description="[code, name]; district is the prefix")
 
 
 @router.get(
@@ -199,9 +199,9 @@ class PlacesOut(Schema):
 def places(request: HttpRequest) -> PlacesOut:
     signed_in_user(request)
     return PlacesOut(
-        regencies=list(Regency.objects.order_by("name").values_list("code", "name")),
-        districts=list(District.objects.order_by("name").values_list("code", "name")),
-        villages=list(Village.objects.order_by("name").values_list("code", "name")),
+        regencies=[list(r) for r in Regency.objects.order_by("name").values_list("code", "name")],
+        districts=[list(d) for d in District.objects.order_by("name").values_list("code", "name")],
+        villages=[list(v) for v in Village.objects.order_by("name").values_list("code", "name")],
     )
 
 

@@ -109,6 +109,11 @@ def test_every_operation_documents_its_errors_with_one_schema() -> None:
         "POST /api/outreach/reports": [400, 401, 403, 404, 409, 422],
         "GET /api/outreach/reports": [400, 401, 403],
         "GET /api/outreach/coverage": [400, 401, 403],
+        "POST /api/mobile/keys": [400, 401, 422],
+        "DELETE /api/mobile/keys/current": [400, 401],
+        "GET /api/mobile/bootstrap": [400, 401],
+        "GET /api/mobile/places": [400, 401],
+        "POST /api/mobile/follow-ups/{follow_up_id}": [400, 401, 403, 404, 409, 422],
         "POST /api/messaging/inbound": [400, 401, 422, 503],
         "POST /api/messaging/report": [400, 401, 422, 503],
     }

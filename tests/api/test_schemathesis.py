@@ -273,7 +273,7 @@ def test_api_conforms_to_its_schema(
     print(f"  cases per operation: {run.cases}")
     print(f"  no invalid variant: {run.nothing_to_negate}")
     print(f"  statuses: { {k: sorted(v) for k, v in run.statuses.items()} }")
-    assert len(operations) == 28
+    assert len(operations) == 33
     assert sorted(run.cases) == sorted(op.label for op in operations)
     assert min(run.cases.values()) > 0
     # The session is real: signed in, the caller is known; anonymous, refused.

@@ -167,6 +167,8 @@ def _request(client: Client, row: Row, url: str, world: World) -> HttpResponse:
     data = dict(row.data(world)) if row.data else {}
     if row.method == "GET":
         return client.get(url)  # type: ignore[return-value]
+    if row.method == "DELETE":
+        return client.delete(url)  # type: ignore[return-value]
     if row.is_api:
         return client.post(  # type: ignore[return-value]
             url, json.dumps(data, default=str), content_type="application/json"
@@ -188,7 +190,7 @@ def run(world: World, rows: Iterable[Row], principals: Iterable[str] = PRINCIPAL
             client = clients[principal]
             cookies = copy.deepcopy(client.cookies)  # a sign-out must not outlive its cell
             with transaction.atomic():
-                before = snapshot() if row.method == "POST" else None
+                before = snapshot() if row.method != "GET" else None
                 response = _request(client, row, url, world)
                 after = snapshot() if before is not None else None
                 transaction.set_rollback(True)
