@@ -92,9 +92,7 @@ def _activity(page: Page, *, day: str, women: str, men: str, concerns: str) -> N
     page.get_by_label("Calon pekerja migran").check()
     page.get_by_label("Pertanyaan dan keprihatinan yang muncul").fill(concerns)
     page.get_by_role("button", name="Simpan di ponsel").click()
-    expect(page.locator("#flash")).to_have_text(
-        "Disimpan di ponsel. Dikirim saat ada sinyal."
-    )
+    expect(page.locator("#flash")).to_have_text("Disimpan di ponsel. Dikirim saat ada sinyal.")
 
 
 def test_a_week_offline_on_sabu_reaches_the_hub_once(
@@ -153,8 +151,14 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
     expect(page.locator("li.record")).to_have_count(4)
     expect(page.locator("li.record.waiting")).to_have_count(4)
 
-    # The signal comes back, but drops after the hub saved the first record and before its
-    # answer reached the phone: that record is sent again and stored once.
+    # Without signal, "send now" keeps everything and says so.
+    page.get_by_role("button", name="Kirim sekarang").click()
+    expect(page.locator("#flash")).to_have_text(
+        "Belum ada sinyal. Catatan disimpan di ponsel dan dikirim nanti."
+    )
+
+    # The signal comes back and the phone sends by itself, but the link drops after the hub
+    # saved the first record and before its answer reached the phone.
     cut: list[str] = []
 
     def drop_first_answer(route: Route) -> None:
@@ -166,16 +170,13 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
             route.continue_()
 
     page.route("**/api/outreach/**", drop_first_answer)
-    phone.set_offline(False)
-    page.get_by_role("button", name="Kirim sekarang").click()
-    expect(page.locator("#flash")).to_have_text(
-        "Belum ada sinyal. Catatan disimpan di ponsel dan dikirim nanti."
-    )
+    with page.expect_event("requestfailed"):
+        phone.set_offline(False)
+    assert cut == [f"{live_server.url}/api/outreach/activities"]
     expect(page.locator("#counts")).to_have_text("4 menunggu dikirim · 0 terkirim")
     assert Activity.objects.count() == 1
     # The worker tries again: the record the hub already has is answered, not stored twice.
     page.get_by_role("button", name="Kirim sekarang").click()
-    expect(page.locator("#flash")).to_have_text("4 catatan terkirim.")
     expect(page.locator("#counts")).to_have_text("0 menunggu dikirim · 4 terkirim")
     page.screenshot(path=str(shots / "mobile-sent.png"), full_page=True)
     assert cut == [f"{live_server.url}/api/outreach/activities"]
@@ -198,7 +199,8 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
     assert AuditEntry.objects.filter(action="outreach.activity_record").count() == 3
     # The ids are the ones the phone made: UUIDv7, in the order they were recorded.
     ids = [str(a.pk) for a in activities]
-    assert all(i[14] == "7" for i in ids) and ids == sorted(ids)
+    assert all(i[14] == "7" for i in ids)
+    assert ids == sorted(ids)
 
 
 def test_five_wrong_pins_erase_the_phone(
@@ -235,8 +237,8 @@ def test_an_account_disabled_at_the_hub_erases_the_phone(
     phone.set_offline(True)
     _activity(page, day=str(timezone.localdate()), women="3", men="2", concerns="")
     User.objects.filter(pk=worker.pk).update(is_active=False)
+    # With the signal back, the phone asks the hub by itself and learns of it.
     phone.set_offline(False)
-    page.get_by_role("button", name="Kirim sekarang").click()
     expect(page.locator("#flash")).to_have_text(
         "Akun ini dinonaktifkan: data di ponsel ini dihapus."
     )
@@ -244,3 +246,79 @@ def test_an_account_disabled_at_the_hub_erases_the_phone(
     assert page.evaluate("() => indexedDB.databases().then(d => d.length)") == 0
     assert Activity.objects.count() == 0
     assert PhoneKey.objects.filter(user=worker).count() == 1
+
+
+def test_the_app_is_installable(
+    worker: User, live_server: LiveServer, phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    _sign_in(page, live_server.url, worker.username)
+    session = phone.new_cdp_session(page)
+    # Test contexts are incognito, which alone keeps Chromium from offering the install;
+    # a missing icon, manifest field or service worker would be listed here too.
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors] == ["in-incognito"]
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    assert manifest["url"] == f"{live_server.url}/m/manifest.webmanifest"
+
+
+def test_a_case_worker_records_a_visit_offline_in_english(
+    reference: None, live_server: LiveServer, phone: BrowserContext, tmp_path: Path
+) -> None:
+    from lintas.cases.models import FollowUp
+    from lintas.cases.services import PersonData, case_open, case_person_add
+    from lintas.cases.support import follow_ups_schedule
+
+    agency = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
+    worker = make_user(Role.CASE_WORKER, agency=agency, username="pendamping.rpk")
+    case = case_open(actor=worker, summary="Kasus uji")
+    victim = case_person_add(
+        actor=worker, case=case, data=PersonData(role="victim", first_name="Yosefina")
+    )
+    start = timezone.localdate() - timedelta(days=35)
+    (visit,) = follow_ups_schedule(actor=worker, person=victim, months=(1,), start=start)
+
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/m/")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.get_by_label("Username").fill(worker.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Choose a PIN (6 digits)").fill(PIN)
+    page.get_by_label("Repeat the PIN").fill(PIN)
+    page.get_by_role("button", name="Save PIN").click()
+    expect(page.locator(".who")).to_contain_text("Rumah Perempuan Kupang")
+    # A case worker records visits; outreach forms are not offered.
+    expect(page.locator(".menu button")).to_have_text(["Follow-up visit"])
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    phone.set_offline(True)
+
+    page.get_by_role("button", name="Follow-up visit").click()
+    expect(page.get_by_label("Scheduled visit")).to_contain_text(f"{case.reference} · due")
+    assert "Yosefina" not in page.content()
+    page.get_by_label("Scheduled visit").select_option(str(visit.pk))
+    page.get_by_label("Outcome of the visit").select_option("at_risk")
+    page.get_by_role("button", name="Save on the phone").click()
+    expect(page.locator('[data-field="note"] .error')).to_have_text(
+        "Write a note for any outcome other than safe."
+    )
+    page.get_by_label("Note").fill("A recruiter came back to the village last week.")
+    page.get_by_role("button", name="Save on the phone").click()
+    expect(page.locator("#counts")).to_have_text("1 waiting to be sent · 0 sent")
+    # The hub gave the form's choices in the language the worker chose.
+    expect(page.locator("li.record")).to_contain_text(
+        f"{case.reference} · At risk: approached by recruiters or in hardship"
+    )
+    page.screenshot(path=str(_shots(tmp_path) / "mobile-visit-en.png"), full_page=True)
+
+    phone.set_offline(False)  # the phone sends by itself when the signal returns
+    expect(page.locator("#counts")).to_have_text("0 waiting to be sent · 1 sent")
+    visit.refresh_from_db()
+    assert (visit.done_on, visit.outcome, visit.note) == (
+        timezone.localdate(),
+        "at_risk",
+        "A recruiter came back to the village last week.",
+    )
+    assert FollowUp.objects.filter(done_on__isnull=False).count() == 1

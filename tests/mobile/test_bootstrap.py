@@ -40,9 +40,7 @@ def _call(method: str, path: str, token: str, body: Any = None) -> Any:
     extra = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if body is None:
         return getattr(client, method)(path, **extra)
-    return getattr(client, method)(
-        path, json.dumps(body), content_type="application/json", **extra
-    )
+    return getattr(client, method)(path, json.dumps(body), content_type="application/json", **extra)
 
 
 @pytest.fixture

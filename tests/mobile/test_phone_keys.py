@@ -53,7 +53,8 @@ def test_signing_a_phone_in_stores_only_the_digest_and_audits(worker: User) -> N
     body = answer.json()
     key = PhoneKey.objects.get()
     assert key.digest == hashlib.sha256(body["token"].encode()).hexdigest()
-    assert len(body["token"]) == 43 and body["token"] not in key.digest
+    assert len(body["token"]) == 43
+    assert body["token"] not in key.digest
     assert (str(key.pk), key.user_id, key.label, body["idle_days"]) == (
         body["key_id"],
         worker.pk,
@@ -103,7 +104,8 @@ def test_wrong_passwords_from_a_phone_count_as_on_the_web(worker: User) -> None:
     for _ in range(5):
         assert _issue(Client(), worker.username, "salah-sekali-2026").status_code == 401
     throttle = LoginThrottle.objects.get(username=worker.username, source__gt="")
-    assert throttle.failures == 5 and throttle.blocked_until is not None
+    assert throttle.failures == 5
+    assert throttle.blocked_until is not None
     # Throttled now: even the right password is refused, and no key is made.
     assert _issue(Client(), worker.username).json()["code"] == "sign_in_refused"
     assert PhoneKey.objects.count() == 0
@@ -151,7 +153,8 @@ def test_the_key_dies_when_the_hub_says_so(worker: User) -> None:
     answer = Client().delete("/api/mobile/keys/current", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert answer.status_code == 204
     key.refresh_from_db()
-    assert key.revoked_reason == "signed_out" and key.revoked_at is not None
+    assert key.revoked_reason == "signed_out"
+    assert key.revoked_at is not None
     assert AuditEntry.objects.filter(action="auth.phone_key_revoke").count() == 1
     assert _refusal(token) == (401, "phone_key_revoked")
 

@@ -96,7 +96,7 @@ const WORDS = {
     app: "Lintas Field",
     online: "Signal",
     offline: "No signal",
-    language: "Bahasa Indonesia",
+    language: "Indonesia",
     username: "Username",
     password: "Password",
     sign_in: "Sign in",

@@ -34,7 +34,8 @@ export async function call(method, path, token, payload) {
     method,
     headers,
     body: payload === undefined ? undefined : JSON.stringify(payload),
-    credentials: "omit",
+    // Only the language cookie matters here: the phone key is the credential.
+    credentials: "same-origin",
     cache: "no-store",
   });
   let data = null;
