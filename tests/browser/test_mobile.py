@@ -322,3 +322,63 @@ def test_a_case_worker_records_a_visit_offline_in_english(
         "A recruiter came back to the village last week.",
     )
     assert FollowUp.objects.filter(done_on__isnull=False).count() == 1
+
+
+def test_a_refused_record_is_corrected_and_a_conflict_kept_as_new(
+    worker: User, live_server: LiveServer, phone: BrowserContext, tmp_path: Path
+) -> None:
+    from lintas.outreach.services import activity_record
+
+    page = phone.new_page()
+    _sign_in(page, live_server.url, worker.username)
+    phone.set_offline(True)
+    # 2014 is before the hub's records begin: the phone takes it, the hub refuses it.
+    _activity(page, day="2014-05-01", women="5", men="5", concerns="")
+    # A record whose id the hub already holds with other content.
+    taken = activity_record(
+        actor=worker,
+        id="01900000-0000-7000-8000-00000000c0de",
+        kind="awareness",
+        held_on=str(timezone.localdate()),
+        village_code=MENIA,
+        reached={"women": 40},
+    )
+    _activity(page, day=str(timezone.localdate()), women="8", men="6", concerns="")
+
+    def same_id_as_taken(route: Route) -> None:
+        body = route.request.post_data_json
+        if body["women"] == 8:
+            body["id"] = str(taken.pk)
+        route.continue_(post_data=body)
+
+    page.route("**/api/outreach/activities", same_id_as_taken)
+    phone.set_offline(False)
+    expect(page.locator("#counts")).to_have_text(
+        "0 menunggu dikirim · 0 terkirim · 2 perlu diperiksa"
+    )
+    refused = page.locator("li.record.refused")
+    expect(refused.locator(".state")).to_have_text("Ditolak pusat")
+    expect(refused.locator(".error")).to_have_text(
+        ["Mohon perbaiki isian yang ditandai.", "Tanggal: Tanggal ini sebelum 2015."]
+    )
+    conflict = page.locator("li.record.conflict")
+    expect(conflict.locator(".state")).to_have_text("Bentrok dengan catatan di pusat")
+    page.screenshot(path=str(_shots(tmp_path) / "mobile-attention.png"), full_page=True)
+    assert Activity.objects.count() == 1
+
+    refused.get_by_role("button", name="Perbaiki dan kirim lagi").click()
+    expect(page.locator('[data-field="held_on"] .error')).to_have_text(
+        "Tanggal ini sebelum 2015."
+    )
+    page.get_by_label("Tanggal").fill(str(timezone.localdate() - timedelta(days=1)))
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#counts")).to_have_text(
+        "0 menunggu dikirim · 1 terkirim · 1 perlu diperiksa"
+    )
+    page.unroute("**/api/outreach/activities")
+    conflict.get_by_role("button", name="Simpan sebagai catatan baru").click()
+    expect(page.locator("#counts")).to_have_text("0 menunggu dikirim · 2 terkirim")
+    counts = sorted((a.women, a.men) for a in Activity.objects.all())
+    assert counts == [(5, 5), (8, 6), (40, 0)]
+    taken.refresh_from_db()
+    assert taken.women == 40

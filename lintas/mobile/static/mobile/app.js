@@ -230,6 +230,10 @@ function recordItem(record) {
     h("strong", {}, t(`kind_${record.kind}`)), " ", summary(record),
     h("span", { class: "state" }, t(STATE_WORDS[record.state])),
     record.message ? h("p", { class: "error" }, record.message) : null,
+    Object.entries(hubErrors(record.fields)).map(([name, message]) => {
+      const known = FORMS[record.kind].fields.find((f) => f.name === name);
+      return h("p", { class: "error" }, known ? `${t(known.label)}: ${message}` : message);
+    }),
     actions.length ? h("div", { class: "actions" }, actions) : null);
 }
 
