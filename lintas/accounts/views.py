@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_http_methods, require_POST
+import uuid
 
-from lintas.accounts import selectors, services
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lintas.accounts import phone_keys, selectors, services
 from lintas.accounts.decorators import login_required, requires, signed_in_user
 from lintas.accounts.forms import (
     AgencyCreateForm,
@@ -83,6 +85,26 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         services.session_end_record(user=user, reason="logout")
     messages.info(request, _("You have signed out."))
     return redirect("accounts:login")
+
+
+@login_required
+@require_GET
+def phone_list(request: HttpRequest) -> HttpResponse:
+    keys = phone_keys.phone_keys_of(actor=signed_in_user(request))
+    return render(request, "accounts/phone_list.html", {"keys": keys})
+
+
+@login_required
+@require_POST
+def phone_revoke(request: HttpRequest, key_id: uuid.UUID) -> HttpResponse:
+    """Sign a phone out (lost, stolen, or handed on): its key is refused, the phone wipes."""
+    actor = signed_in_user(request)
+    # Another's phone, unless one administers its user, reads as not found (404).
+    key = phone_keys.phone_key_revoke(actor=actor, key_id=key_id)
+    messages.success(request, _("The phone is signed out; it erases its data at its next signal."))
+    if key.user_id == actor.pk:
+        return redirect("accounts:phone_list")
+    return redirect("accounts:user_edit", user_id=key.user_id)
 
 
 @login_required
@@ -177,7 +199,12 @@ def user_edit(request: HttpRequest, user_id: str) -> HttpResponse:
     return render(
         request,
         "accounts/user_edit.html",
-        {"target": target, "form": form, "reset_form": reset_form},
+        {
+            "target": target,
+            "form": form,
+            "reset_form": reset_form,
+            "keys": phone_keys.phone_keys_of(actor=actor, user=target),
+        },
         status=status,
     )
 

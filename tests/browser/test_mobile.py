@@ -367,9 +367,7 @@ def test_a_refused_record_is_corrected_and_a_conflict_kept_as_new(
     assert Activity.objects.count() == 1
 
     refused.get_by_role("button", name="Perbaiki dan kirim lagi").click()
-    expect(page.locator('[data-field="held_on"] .error')).to_have_text(
-        "Tanggal ini sebelum 2015."
-    )
+    expect(page.locator('[data-field="held_on"] .error')).to_have_text("Tanggal ini sebelum 2015.")
     page.get_by_label("Tanggal").fill(str(timezone.localdate() - timedelta(days=1)))
     page.get_by_role("button", name="Simpan di ponsel").click()
     expect(page.locator("#counts")).to_have_text(

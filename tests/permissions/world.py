@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.test import TestCase
 from django.utils import timezone
 
-from lintas.accounts.models import Agency, User
+from lintas.accounts.models import Agency, PhoneKey, User
 from lintas.accounts.roles import AgencyType, Role
 from lintas.cases.models import Case, CasePerson, FollowUp, Referral, Tip
 from lintas.cases.referrals import referral_accept, referral_create
@@ -114,6 +114,8 @@ class World:
     node: SyncNode
     conflict: SyncConflict
     security_event: SecurityEvent
+    phone_key: PhoneKey  # the home case worker's phone
+    other_phone_key: PhoneKey  # the other side's case worker's phone
     today: date
 
     def user(self, principal: str) -> User | None:
@@ -227,6 +229,12 @@ def build_world() -> World:
         seq=1,
         message="Pos lain",
     )
+    phone_key, other_phone_key = (
+        PhoneKey.objects.create(
+            user=side.users[Role.CASE_WORKER], digest=f"{n:064x}", label="Ponsel uji"
+        )
+        for n, side in enumerate((home, other), start=1)
+    )
     return World(
         home=home,
         other=other,
@@ -237,5 +245,7 @@ def build_world() -> World:
         node=node,
         conflict=conflict,
         security_event=security_event,
+        phone_key=phone_key,
+        other_phone_key=other_phone_key,
         today=timezone.localdate(),
     )
