@@ -50,6 +50,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync": _lazy("bench.sync:run"),
     "linkage": _lazy("bench.linkage:run"),
     "linkage_spark": _lazy("bench.linkage_spark:run"),
+    "mobile": _lazy("bench.mobile:run"),
 }
 
 

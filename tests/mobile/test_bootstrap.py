@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import timedelta
 from typing import Any
@@ -186,3 +187,11 @@ def test_an_outreach_worker_gets_the_groups_and_the_places(reference: None) -> N
     assert len(places["districts"]) == District.objects.count() == 315
     assert len(places["villages"]) == Village.objects.count()
     assert ["53.20.01.2002", "Menia"] in places["villages"]
+    # Over 2G the phone takes it compressed (the browser unpacks it).
+    packed = Client().get(
+        "/api/mobile/places", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert packed["Content-Encoding"] == "gzip"
+    assert packed["Vary"].split(", ")[0] == "Accept-Encoding"
+    assert json.loads(gzip.decompress(packed.content)) == places
+    assert len(packed.content) * 3 < len(json.dumps(places))
