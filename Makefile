@@ -29,7 +29,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/lintas migrate --verbosity 0
 	$(DEMO_ENV) $(BIN)/lintas load-reference
 	$(DEMO_ENV) $(BIN)/lintas seed-demo
-	@echo "Lintas is at http://127.0.0.1:8000/ (Ctrl+C stops it)"
+	@echo "Lintas is at http://127.0.0.1:8000/ and its phone app at http://127.0.0.1:8000/m/ (Ctrl+C stops it)"
 	$(DEMO_ENV) $(BIN)/lintas runserver 127.0.0.1:8000 --noreload
 
 test: install-dev

@@ -98,7 +98,18 @@ def _activity(page: Page, *, day: str, women: str, men: str, concerns: str) -> N
 def test_a_week_offline_on_sabu_reaches_the_hub_once(
     worker: User, live_server: LiveServer, phone: BrowserContext, tmp_path: Path
 ) -> None:
+    from lintas.outreach.models import Meeting
+    from lintas.outreach.services import group_register
+
     shots = _shots(tmp_path)
+    group = group_register(
+        actor=worker,
+        id="01900000-0000-7000-8000-0000000000a1",
+        kind="migrant_workers",
+        name="Kelompok Buruh Migran Menia",
+        village_code=MENIA,
+        member_count=18,
+    )
     page = phone.new_page()
     _sign_in(page, live_server.url, worker.username)
     phone.set_offline(True)
@@ -134,7 +145,13 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
     page.get_by_label("Desa/kelurahan").select_option(MENIA)
     page.get_by_label("Siapa yang berisiko").select_option("child")
     page.get_by_role("button", name="Simpan di ponsel").click()
-    expect(page.locator("#counts")).to_contain_text("4 menunggu dikirim")
+    page.get_by_role("button", name="Catat pertemuan kelompok").click()
+    page.get_by_label("Kelompok").select_option(label="Kelompok Buruh Migran Menia")
+    page.get_by_label("Tanggal").fill(str(today - timedelta(days=2)))
+    page.get_by_label("Perempuan (18 ke atas)").fill("11")
+    page.get_by_label("Laki-laki (18 ke atas)").fill("3")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#counts")).to_contain_text("5 menunggu dikirim")
     page.screenshot(path=str(shots / "mobile-queue-offline.png"), full_page=True)
     assert Activity.objects.count() == 0
     assert CommunityReport.objects.count() == 0
@@ -142,14 +159,14 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
     # Reloaded without signal, the app opens from the cache and the records are still there.
     page.reload()
     _unlock(page)
-    expect(page.locator("#counts")).to_contain_text("4 menunggu dikirim")
+    expect(page.locator("#counts")).to_contain_text("5 menunggu dikirim")
     # Closed and reopened, still without signal.
     page.close()
     page = phone.new_page()
     page.goto(f"{live_server.url}/m/")
     _unlock(page)
-    expect(page.locator("li.record")).to_have_count(4)
-    expect(page.locator("li.record.waiting")).to_have_count(4)
+    expect(page.locator("li.record")).to_have_count(5)
+    expect(page.locator("li.record.waiting")).to_have_count(5)
 
     # Without signal, "send now" keeps everything and says so.
     page.get_by_role("button", name="Kirim sekarang").click()
@@ -173,11 +190,11 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
     with page.expect_event("requestfailed"):
         phone.set_offline(False)
     assert cut == [f"{live_server.url}/api/outreach/activities"]
-    expect(page.locator("#counts")).to_have_text("4 menunggu dikirim · 0 terkirim")
+    expect(page.locator("#counts")).to_have_text("5 menunggu dikirim · 0 terkirim")
     assert Activity.objects.count() == 1
     # The worker tries again: the record the hub already has is answered, not stored twice.
     page.get_by_role("button", name="Kirim sekarang").click()
-    expect(page.locator("#counts")).to_have_text("0 menunggu dikirim · 4 terkirim")
+    expect(page.locator("#counts")).to_have_text("0 menunggu dikirim · 5 terkirim")
     page.screenshot(path=str(shots / "mobile-sent.png"), full_page=True)
     assert cut == [f"{live_server.url}/api/outreach/activities"]
 
@@ -197,6 +214,10 @@ def test_a_week_offline_on_sabu_reaches_the_hub_once(
         tip.pk,
     )
     assert AuditEntry.objects.filter(action="outreach.activity_record").count() == 3
+    meeting = Meeting.objects.get()
+    assert (meeting.group_id, meeting.women, meeting.men) == (group.pk, 11, 3)
+    group.refresh_from_db()
+    assert group.last_met_on == today - timedelta(days=2)
     # The ids are the ones the phone made: UUIDv7, in the order they were recorded.
     ids = [str(a.pk) for a in activities]
     assert all(i[14] == "7" for i in ids)
