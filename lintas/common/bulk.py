@@ -5,7 +5,8 @@ batch; for the tens of thousands of rows of a catch-up, that text building costs
 than the database. ``insert_rows`` prepares one row's statement and sends every row with
 ``executemany`` (psycopg pipelines it), with values prepared by the fields themselves.
 ``on_conflict_update`` turns it into an upsert on the primary key; SQLite and PostgreSQL
-read the same ``ON CONFLICT ... DO UPDATE`` clause.
+read the same ``ON CONFLICT ... DO UPDATE`` clause. Plain inserts on PostgreSQL go by
+``COPY`` instead.
 """
 
 from __future__ import annotations
@@ -106,8 +107,28 @@ def _send(
         if to_db is not None:
             for row in rows:
                 row[i] = to_db(row[i])
+    if conn.vendor == "postgresql" and not on_conflict_update:
+        return _copy(model, fields, rows, conn)
     with conn.cursor() as cursor:
         cursor.executemany(_statement(model, fields, on_conflict_update, conn), rows)
+    return len(rows)
+
+
+def _copy(
+    model: type[models.Model],
+    fields: Sequence[models.Field[Any, Any]],
+    rows: list[list[Any]],
+    conn: BaseDatabaseWrapper,
+) -> int:
+    """PostgreSQL's COPY: the rows streamed in one command, each value dumped by psycopg's C
+    adapters, instead of a statement per row composed and quoted on the client."""
+    quote = conn.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    command = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    # The driver's own cursor, so its errors are turned into Django's as for a statement.
+    with conn.wrap_database_errors, conn.cursor() as cursor, cursor.cursor.copy(command) as copy:
+        for row in rows:
+            copy.write_row(row)
     return len(rows)
 
 

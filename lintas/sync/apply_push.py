@@ -352,7 +352,13 @@ class _ModelBatch:
                 for f in self.model._meta.concrete_fields
                 if not f.primary_key and f.attname not in FIXED_FIELDS
             ]
-        insert_rows(self.model, self.to_save.values(), on_conflict_update=names)
+        # Records the hub has never seen are plain inserts (PostgreSQL's COPY); the rest
+        # replace the hub's row. A record inserted meanwhile by another push fails this
+        # push as a whole, and the node sends it again.
+        fresh = [obj for rid, obj in self.to_save.items() if rid not in self.existing]
+        known = [obj for rid, obj in self.to_save.items() if rid in self.existing]
+        insert_rows(self.model, fresh)
+        insert_rows(self.model, known, on_conflict_update=names)
         # Other nodes that receive this record (its post, its origin) learn of the edit
         # through the hub's own outbox.
         outbox_append_many(instances=[self.to_save[record_id] for record_id in self.republish])
