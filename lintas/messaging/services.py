@@ -75,7 +75,10 @@ def _language_for(phone: str, text: str, sender_key: str) -> str:
         .first()
     )
     fallback = last or ("tet" if phone.startswith("+670") else "id")
-    return texts.detect_language(text, fallback=fallback)
+    # A receipt code says nothing of the language: its letters between digits ("A8D4")
+    # would read as English words ("a", "he", "to").
+    code = _receipt_in(text)
+    return texts.detect_language(code.group(2) if code else text, fallback=fallback)
 
 
 def _throttled(sender_key: str) -> bool:

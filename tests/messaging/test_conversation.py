@@ -37,3 +37,20 @@ def test_tip_in_tetum_through_the_gateway(gateway: Any) -> None:
     assert tip.language == "tet"
     assert Conversation.objects.get().state == ConversationState.DONE
     assert set(OutboundMessage.objects.values_list("state", flat=True)) == {OutboundState.DELIVERED}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # The code's letters between digits are not English words.
+        ("A8D4-7HE2-T0A9-1234-5678", "tet"),
+        ("a8d4 7he2 t0a9 1234 5678", "tet"),
+        # What follows the code still tells the language.
+        ("A8D4-7HE2-T0A9-1234-5678 saya sudah di Kupang dengan anak", "id"),
+        ("A8D4-7HE2-T0A9-1234-5678 the child was taken", "en"),
+    ],
+)
+def test_a_receipt_code_does_not_choose_the_language(db: None, text: str, language: str) -> None:
+    from lintas.messaging.services import _language_for
+
+    assert _language_for("+67077123567", text, "no-conversation-yet") == language
