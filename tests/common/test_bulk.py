@@ -24,7 +24,7 @@ def _conflict(**values: object) -> SyncConflict:
         "node": "post-motaain",
         "kind": "version",
         "fields": "status",
-        "hub_state": {"status": "open", "nama": "Jos\u00e9 \u2014 \"kutip\"\\ \t baris\nbaru"},
+        "hub_state": {"status": "open", "nama": 'Jos\u00e9 \u2014 "kutip"\\ \t baris\nbaru'},
         "node_state": {"daftar": [1, 2.5, None, True]},
         "node_seq": 7,
         "created_at": now - timedelta(minutes=3),
