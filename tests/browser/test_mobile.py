@@ -401,3 +401,45 @@ def test_a_refused_record_is_corrected_and_a_conflict_kept_as_new(
     assert counts == [(5, 5), (8, 6), (40, 0)]
     taken.refresh_from_db()
     assert taken.women == 40
+
+
+def test_a_visit_recorded_meanwhile_at_the_hub_is_a_conflict_to_discard(
+    reference: None, live_server: LiveServer, phone: BrowserContext
+) -> None:
+    from lintas.cases.services import PersonData, case_open, case_person_add
+    from lintas.cases.support import follow_up_record, follow_ups_schedule
+
+    agency = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
+    worker = make_user(Role.CASE_WORKER, agency=agency, username="pendamping.rpk")
+    case = case_open(actor=worker, summary="Kasus uji")
+    victim = case_person_add(
+        actor=worker, case=case, data=PersonData(role="victim", first_name="Yosefina")
+    )
+    start = timezone.localdate() - timedelta(days=35)
+    (visit,) = follow_ups_schedule(actor=worker, person=victim, months=(1,), start=start)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/m/")
+    page.get_by_label("Nama pengguna").fill(worker.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Buat PIN (6 angka)").fill(PIN)
+    page.get_by_label("Ulangi PIN").fill(PIN)
+    page.get_by_role("button", name="Simpan PIN").click()
+    expect(page.locator(".who")).to_contain_text("Rumah Perempuan Kupang")
+    phone.set_offline(True)
+    page.get_by_role("button", name="Kunjungan tindak lanjut").click()
+    page.get_by_label("Kunjungan yang dijadwalkan").select_option(str(visit.pk))
+    page.get_by_label("Hasil kunjungan").select_option("safe")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    # Meanwhile a colleague records the same visit at the hub, with another outcome.
+    follow_up_record(actor=worker, follow_up_id=visit.pk, outcome="unreachable", note="Pindah")
+    phone.set_offline(False)
+    conflict = page.locator("li.record.conflict")
+    expect(conflict.locator(".state")).to_have_text("Bentrok dengan catatan di pusat")
+    # One visit per follow-up at the hub: keeping it as new would only conflict again.
+    expect(conflict.get_by_role("button")).to_have_text(["Buang"])
+    page.once("dialog", lambda dialog: dialog.accept())
+    conflict.get_by_role("button", name="Buang").click()
+    expect(page.locator("li.record")).to_have_count(0)
+    visit.refresh_from_db()
+    assert (visit.outcome, visit.note) == ("unreachable", "Pindah")

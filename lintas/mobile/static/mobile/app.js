@@ -211,7 +211,8 @@ function recordItem(record) {
   if (record.state === queue.REFUSED) {
     actions.push(h("button", { type: "button", onclick: () => formScreen(record.kind, record) }, t("edit_resend")));
   }
-  if (record.state === queue.CONFLICT) {
+  // A visit is one per follow-up at the hub: a new id would conflict again.
+  if (record.state === queue.CONFLICT && record.kind !== "visit") {
     actions.push(h("button", { type: "button", onclick: async () => {
       await store.recordDrop(record.id);
       await store.recordPut({ ...record, id: store.uuid7(), state: queue.WAITING, message: "" });
