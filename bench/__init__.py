@@ -10,7 +10,27 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def lintas_command(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    """Run ``lintas ARGS`` in this interpreter with ``env``; its output, or an error with it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lintas", *args],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"lintas {args[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+    return done.stdout
 
 
 def _first_line(path: Path, prefix: str) -> str:

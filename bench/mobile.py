@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from bench import PROJECT_DIR, lintas_command
+
 BUDGET = 150 * 1024
 EDGE_BITS_PER_S = 40_000
 
@@ -69,21 +70,6 @@ def _env(folder: Path) -> dict[str, str]:
         LINTAS_VAR_DIR=str(folder / "var"),
     )
     return env
-
-
-def _lintas(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "lintas", *args],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"lintas {args[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
-    return done.stdout
 
 
 # Chromium's own "Regular 2G" preset: 250 kbit/s down, 50 kbit/s up, 300 ms round trip.
@@ -152,9 +138,9 @@ def _first_open_over_2g(env: dict[str, str]) -> tuple[float, float]:
 def measure() -> tuple[list[tuple[str, str, int, int]], tuple[float, float]]:
     with tempfile.TemporaryDirectory(prefix="lintas-mobile-") as folder:
         env = _env(Path(folder))
-        _lintas(env, "migrate", "--verbosity", "0")
-        _lintas(env, "load-reference")
-        out = _lintas(env, "shell", "-c", _MEASURE)
+        lintas_command(env, "migrate", "--verbosity", "0")
+        lintas_command(env, "load-reference")
+        out = lintas_command(env, "shell", "-c", _MEASURE)
         timings = _first_open_over_2g(env)
     line = next(x for x in out.splitlines() if x.startswith("BENCH "))
     rows = [tuple(row) for row in json.loads(line.removeprefix("BENCH "))]

@@ -49,9 +49,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench import PROJECT_DIR, lintas_command
 from lintas.common.ids import uuid7
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 OFFICER = "petugas.motaain"
 POST = "motaain"
 NODE = "post-motaain"
@@ -262,21 +262,6 @@ def _server_env(folder: Path, db: Path) -> dict[str, str]:
     return env
 
 
-def _lintas(env: dict[str, str], *args: str, timeout: float = 600) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "lintas", *args],
-        env=env,
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"lintas {args[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
-    return done.stdout
-
-
 # Runs inside ``lintas shell``: the demo users, and what the fill and the clients need.
 _SETUP_SNIPPET = """
 import json
@@ -292,11 +277,13 @@ print("BENCH " + json.dumps({"password": DEMO_PASSWORD, "officer": officer.pk.he
 
 
 def _setup(env: dict[str, str]) -> dict[str, object]:
-    _lintas(env, "migrate", "--verbosity", "0")
-    _lintas(env, "load-reference", "--rules")
+    lintas_command(env, "migrate", "--verbosity", "0")
+    lintas_command(env, "load-reference", "--rules")
     # Accounts are made at the hub; this stand-alone node plays its hub for the set-up,
     # as a node receives its officers from the hub.
-    out = _lintas({**env, "LINTAS_NODE": "hub"}, "shell", "-c", _SETUP_SNIPPET % (OFFICER, POST))
+    out = lintas_command(
+        {**env, "LINTAS_NODE": "hub"}, "shell", "-c", _SETUP_SNIPPET % (OFFICER, POST)
+    )
     line = next(x for x in out.splitlines() if x.startswith("BENCH "))
     info: dict[str, object] = json.loads(line.removeprefix("BENCH "))
     return info
