@@ -21,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 from lintas.accounts.models import PhoneKey, User
 from lintas.accounts.roles import AgencyType, Role
 from lintas.audit.models import AuditEntry
-from lintas.cases.models import Tip, TipChannel
+from lintas.cases.models import Case, FollowUp, Tip, TipChannel
 from lintas.outreach.models import Activity, CommunityReport
 from tests.factories import PASSWORD, make_agency, make_user
 
@@ -57,7 +57,7 @@ def _shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("LINTAS_SCREENSHOTS", tmp_path))
 
 
-def _sign_in(page: Page, url: str, username: str) -> None:
+def _sign_in(page: Page, url: str, username: str, agency: str = "IOM Kupang") -> None:
     page.goto(f"{url}/m/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Masuk")
     page.get_by_label("Nama pengguna").fill(username)
@@ -68,9 +68,25 @@ def _sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_label("Ulangi PIN").fill(PIN)
     page.get_by_role("button", name="Simpan PIN").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lintas Lapangan")
-    expect(page.locator(".who")).to_contain_text("IOM Kupang")
+    expect(page.locator(".who")).to_contain_text(agency)
     # The shell is cached before the signal goes.
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+
+
+def _visit_due() -> tuple[User, Case, FollowUp]:
+    """A shelter's case worker, their case of one survivor, and its visit due a month on."""
+    from lintas.cases.services import PersonData, case_open, case_person_add
+    from lintas.cases.support import follow_ups_schedule
+
+    agency = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
+    worker = make_user(Role.CASE_WORKER, agency=agency, username="pendamping.rpk")
+    case = case_open(actor=worker, summary="Kasus uji")
+    victim = case_person_add(
+        actor=worker, case=case, data=PersonData(role="victim", first_name="Yosefina")
+    )
+    start = timezone.localdate() - timedelta(days=35)
+    (visit,) = follow_ups_schedule(actor=worker, person=victim, months=(1,), start=start)
+    return worker, case, visit
 
 
 def _unlock(page: Page) -> None:
@@ -287,18 +303,8 @@ def test_the_app_is_installable(
 def test_a_case_worker_records_a_visit_offline_in_english(
     reference: None, live_server: LiveServer, phone: BrowserContext, tmp_path: Path
 ) -> None:
-    from lintas.cases.models import FollowUp
-    from lintas.cases.services import PersonData, case_open, case_person_add
-    from lintas.cases.support import follow_ups_schedule
 
-    agency = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
-    worker = make_user(Role.CASE_WORKER, agency=agency, username="pendamping.rpk")
-    case = case_open(actor=worker, summary="Kasus uji")
-    victim = case_person_add(
-        actor=worker, case=case, data=PersonData(role="victim", first_name="Yosefina")
-    )
-    start = timezone.localdate() - timedelta(days=35)
-    (visit,) = follow_ups_schedule(actor=worker, person=victim, months=(1,), start=start)
+    worker, case, visit = _visit_due()
 
     page = phone.new_page()
     page.goto(f"{live_server.url}/m/")
@@ -406,26 +412,11 @@ def test_a_refused_record_is_corrected_and_a_conflict_kept_as_new(
 def test_a_visit_recorded_meanwhile_at_the_hub_is_a_conflict_to_discard(
     reference: None, live_server: LiveServer, phone: BrowserContext
 ) -> None:
-    from lintas.cases.services import PersonData, case_open, case_person_add
-    from lintas.cases.support import follow_up_record, follow_ups_schedule
+    from lintas.cases.support import follow_up_record
 
-    agency = make_agency(type=AgencyType.NGO, name="Rumah Perempuan Kupang")
-    worker = make_user(Role.CASE_WORKER, agency=agency, username="pendamping.rpk")
-    case = case_open(actor=worker, summary="Kasus uji")
-    victim = case_person_add(
-        actor=worker, case=case, data=PersonData(role="victim", first_name="Yosefina")
-    )
-    start = timezone.localdate() - timedelta(days=35)
-    (visit,) = follow_ups_schedule(actor=worker, person=victim, months=(1,), start=start)
+    worker, _case, visit = _visit_due()
     page = phone.new_page()
-    page.goto(f"{live_server.url}/m/")
-    page.get_by_label("Nama pengguna").fill(worker.username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label("Buat PIN (6 angka)").fill(PIN)
-    page.get_by_label("Ulangi PIN").fill(PIN)
-    page.get_by_role("button", name="Simpan PIN").click()
-    expect(page.locator(".who")).to_contain_text("Rumah Perempuan Kupang")
+    _sign_in(page, live_server.url, worker.username, agency="Rumah Perempuan Kupang")
     phone.set_offline(True)
     page.get_by_role("button", name="Kunjungan tindak lanjut").click()
     page.get_by_label("Kunjungan yang dijadwalkan").select_option(str(visit.pk))
