@@ -27,8 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import PhoneKey, User
-from lintas.accounts.roles import Capability
-from lintas.accounts.services import session_authenticate
+from lintas.accounts.services import _check_admin_scope, session_authenticate
 from lintas.audit.models import EntryKind
 from lintas.audit.services import audit_append
 from lintas.common.errors import LintasError, NotFound, PermissionDenied
@@ -111,10 +110,14 @@ def phone_key_user(*, token: str) -> tuple[User, PhoneKey]:
 
 
 def _may_manage(actor: User, user: User) -> bool:
-    """One's own phones; an administrator's users' phones (all, or their agency's)."""
-    if user.pk == actor.pk or actor.can(Capability.MANAGE_ALL_USERS):
+    """One's own phones; those of a user one administers (the account pages' own rule)."""
+    if user.pk == actor.pk:
         return True
-    return actor.can(Capability.MANAGE_OWN_AGENCY_USERS) and actor.agency_id == user.agency_id
+    try:
+        _check_admin_scope(actor, user.agency)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def phone_keys_of(*, actor: User, user: User | None = None) -> list[PhoneKey]:
