@@ -199,21 +199,12 @@ def _places_json(villages: int) -> tuple[bytes, bytes]:
 
     Kept per count of villages, so that reloaded reference data is seen without a restart.
     """
-    body = (
-        PlacesOut(
-            regencies=[
-                list(r) for r in Regency.objects.order_by("name").values_list("code", "name")
-            ],
-            districts=[
-                list(d) for d in District.objects.order_by("name").values_list("code", "name")
-            ],
-            villages=[
-                list(v) for v in Village.objects.order_by("name").values_list("code", "name")
-            ],
-        )
-        .model_dump_json()
-        .encode()
-    )
+
+    def pairs(model: type[Regency | District | Village]) -> list[list[str]]:
+        return [list(row) for row in model.objects.order_by("name").values_list("code", "name")]
+
+    places = PlacesOut(regencies=pairs(Regency), districts=pairs(District), villages=pairs(Village))
+    body = places.model_dump_json().encode()
     return body, gzip.compress(body, 9)
 
 
