@@ -69,6 +69,8 @@ class Capability(StrEnum):
     MANAGE_OUTREACH = "manage_outreach"
     VIEW_COVERAGE = "view_coverage"
     IMPORT_INDICATORS = "import_indicators"
+    # Public statistics: computing and publishing a new release (counts only, small ones hidden).
+    PUBLISH_STATISTICS = "publish_statistics"
 
 
 _EVERYONE = frozenset({Capability.VIEW_REFERENCE})
@@ -117,6 +119,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.VIEW_NETWORK_STRUCTURE,
         Capability.VIEW_COVERAGE,
         Capability.IMPORT_INDICATORS,
+        Capability.PUBLISH_STATISTICS,
     },
     Role.AGENCY_ADMIN: _EVERYONE | {Capability.MANAGE_OWN_AGENCY_USERS},
     Role.SYSTEM_ADMIN: _EVERYONE

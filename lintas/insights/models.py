@@ -1,7 +1,8 @@
-"""Figures stated in the domain study, shipped as reference data."""
+"""Figures stated in the domain study, and the dated releases of the public statistics."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from lintas.places.models import Regency
@@ -37,3 +38,27 @@ class RegencyPovertyRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regency_id} {self.year}: {self.rate_pct}%"
+
+
+class PublicRelease(models.Model):
+    """One dated release of the public statistics, exactly as the portal shows it.
+
+    Figures are computed once per release (``insights.public_stats``), never per visitor.
+    ``payload`` is the published document (``lintas stats public --out`` writes it as is);
+    counts hidden by the small-count rule are not in it, only marked as hidden.
+    """
+
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    threshold = models.PositiveSmallIntegerField()
+    payload = models.JSONField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        get_latest_by = ["generated_at", "id"]
+
+    def __str__(self) -> str:
+        return f"public statistics {self.generated_at:%Y-%m-%d %H:%M}"

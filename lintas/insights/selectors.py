@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.common.errors import PermissionDenied
-from lintas.insights.models import CasesPerYear, RegencyPovertyRate
+from lintas.insights.models import CasesPerYear, PublicRelease, RegencyPovertyRate
 
 
 def study_figures(*, user: User) -> tuple[QuerySet[CasesPerYear], QuerySet[RegencyPovertyRate]]:
@@ -15,4 +15,20 @@ def study_figures(*, user: User) -> tuple[QuerySet[CasesPerYear], QuerySet[Regen
     return (
         CasesPerYear.objects.order_by("year"),
         RegencyPovertyRate.objects.select_related("regency").order_by("-rate_pct"),
+    )
+
+
+def public_release_latest() -> PublicRelease | None:
+    """The release the portal shows: the latest published. Public: counts only."""
+    return PublicRelease.objects.order_by("-generated_at", "-id").first()
+
+
+def public_releases(*, user: User, limit: int = 24) -> list[PublicRelease]:
+    """The latest releases, for those who publish them."""
+    if not user.can(Capability.PUBLISH_STATISTICS):
+        raise PermissionDenied("Not allowed")
+    return list(
+        PublicRelease.objects.select_related("generated_by").order_by("-generated_at", "-id")[
+            :limit
+        ]
     )

@@ -1,15 +1,25 @@
-"""Loading the study's figures shipped with the package."""
+"""Writes of the insights: the study's figures shipped with the package, public releases."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from lintas.accounts.models import User
+from lintas.accounts.roles import Capability
 from lintas.audit.services import audit_append
-from lintas.insights.models import CasesPerYear, RegencyPovertyRate
+from lintas.common.errors import PermissionDenied
+from lintas.common.nodes import require_hub
+from lintas.insights.models import CasesPerYear, PublicRelease, RegencyPovertyRate
+from lintas.insights.public_stats import public_release_build
 from lintas.places.services import read_csv
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -49,3 +59,41 @@ def _upsert(model: Any, key: dict[str, Any], values: dict[str, Any]) -> bool:
         setattr(current, k, v)
     current.save()
     return True
+
+
+def public_release_publish(*, actor: User | None, now: datetime | None = None) -> PublicRelease:
+    """Compute the public statistics from the hub's records and publish them as a release.
+
+    ``actor`` None is the operator's command. Only the hub publishes: a node holds one
+    post's records, and its figures would be both partial and finer than a regency.
+    """
+    require_hub()
+    if actor is not None and not actor.can(Capability.PUBLISH_STATISTICS):
+        raise PermissionDenied(gettext_lazy("You may not publish the public statistics."))
+    now = now or timezone.now()
+    document = public_release_build(now=now)
+    digest = hashlib.sha256(canonical_json(document)).hexdigest()
+    with transaction.atomic():
+        release = PublicRelease.objects.create(
+            generated_at=now,
+            generated_by=actor,
+            threshold=document["threshold"],
+            payload=document,
+            digest=digest,
+        )
+        audit_append(
+            actor=actor,
+            action="insights.public_release",
+            obj=release_object(release),
+            changed={"tables": len(document["tables"]), "digest": digest},
+        )
+    return release
+
+
+def release_object(release: PublicRelease) -> tuple[str, str]:
+    return ("insights.publicrelease", str(release.pk))
+
+
+def canonical_json(document: dict[str, Any]) -> bytes:
+    """The bytes a release is digested and written as: sorted keys, UTF-8, no spaces."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dokumen/", views.documents, name="documents"),
     path("migrasi-aman/", views.migration, name="migration"),
     path("agensi/", views.agencies, name="agencies"),
+    path("statistik/", views.statistics, name="statistics"),
     path("lapor/", views.report, name="report"),
     path("lapor/wilayah/", views.areas, name="areas"),
     path("cek/", views.check, name="check"),

@@ -30,7 +30,9 @@ from lintas.cases.models import AtRisk
 from lintas.common.errors import LintasError, NotFound, ValidationFailed
 from lintas.common.pages import caught, not_found_page_register
 from lintas.crossings import rules
+from lintas.insights.selectors import public_release_latest
 from lintas.portal import selectors
+from lintas.portal import statistics as public_statistics
 from lintas.portal.forms import AddInformationForm, ReceiptForm, TipForm
 from lintas.portal.security import (
     RECEIPT_LIMIT,
@@ -164,6 +166,25 @@ def documents(request: HttpRequest) -> HttpResponse:
         plb=selectors.plb_rules_public(),
         stay_days=rules.PLB_STAY_DAYS,
         stay_extended_days=rules.PLB_STAY_EXTENDED_DAYS,
+    )
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The latest published release of the public statistics (computed once, not per visit)."""
+    release = public_release_latest()
+    tables = (
+        []
+        if release is None
+        else public_statistics.layouts(release.pk, release.digest, release.payload)
+    )
+    return _info_page(
+        request,
+        "portal/statistics.html",
+        release=release,
+        tables=tables,
+        years=release.payload["years"] if release else None,
+        threshold=release.threshold if release else None,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils.timezone import localtime
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Role
@@ -156,7 +157,7 @@ def test_the_supervisor_sees_the_earlier_alerts_of_the_same_person(
     at_wini = Alert.objects.filter(crossing__traveller=world.crossings["wini"].traveller)
     assert at_wini.count() == 2  # the screening's own, and the one made here
     assert table.count("<tr>") == 1 + 2  # the head and Wini's alerts
-    assert earlier.created_at.strftime("%Y-%m-%d") in table
+    assert localtime(earlier.created_at).strftime("%Y-%m-%d") in table  # shown in WITA
     assert world.crossings["wini"].post.name in table
     assert world.crossings["motamasin"].post.name not in table
     # Wini's own alert stays out of the Motaain supervisor's queue.

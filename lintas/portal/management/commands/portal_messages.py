@@ -1,7 +1,8 @@
 """``lintas portal-messages``: update and compile the portal's own catalogues (id, tet).
 
 ``makemessages`` run inside ``lintas/portal`` would miss ``lintas/cases/tips.py``, whose
-messages the public reads (wrong code, too long, status words). This command extracts the
+messages the public reads (wrong code, too long, status words), nor ``lintas/common/nul.py``
+(the refusal of a NUL byte on a portal page). This command extracts the
 portal's Python files, its templates and ``tips.py`` with GNU xgettext (as makemessages
 does), merges the result into ``lintas/portal/locale/{id,tet}/LC_MESSAGES/django.po``
 without fuzzy guesses, drops obsolete entries and compiles the ``.mo`` files.
@@ -22,7 +23,7 @@ from django.utils.translation.template import templatize
 
 PORTAL = Path(__file__).resolve().parents[2]
 PROJECT = PORTAL.parents[1]
-EXTRA_SOURCES = [PORTAL.parent / "cases" / "tips.py"]
+EXTRA_SOURCES = [PORTAL.parent / "cases" / "tips.py", PORTAL.parent / "common" / "nul.py"]
 LOCALES = {"id": "nplurals=1; plural=0;", "tet": "nplurals=2; plural=(n != 1);"}
 KEYWORDS = [
     "gettext_noop",
