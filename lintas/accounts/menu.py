@@ -146,6 +146,12 @@ MENU: tuple[MenuItem, ...] = (
         _("Import district indicators (BPS and others) that weigh the outreach priority."),
     ),
     MenuItem(
+        Capability.PUBLISH_STATISTICS,
+        "insights:public_releases",
+        _("Public statistics"),
+        _("Publish the figures the portal shows, with small counts hidden."),
+    ),
+    MenuItem(
         Capability.ISSUE_KILB,
         "crossings:kilb_issue",
         _("KILB cards"),

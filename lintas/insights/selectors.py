@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import QuerySet
 
 from lintas.accounts.models import User
@@ -23,7 +26,7 @@ def public_release_latest() -> PublicRelease | None:
     return PublicRelease.objects.order_by("-generated_at", "-id").first()
 
 
-def public_releases(*, user: User, limit: int = 24) -> list[PublicRelease]:
+def public_release_list(*, user: User, limit: int = 24) -> list[PublicRelease]:
     """The latest releases, for those who publish them."""
     if not user.can(Capability.PUBLISH_STATISTICS):
         raise PermissionDenied("Not allowed")
@@ -32,3 +35,26 @@ def public_releases(*, user: User, limit: int = 24) -> list[PublicRelease]:
             :limit
         ]
     )
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    name: str
+    unit: str
+    cells: int
+    hidden: int
+    total: int | None
+
+
+def public_tables_summary(payload: dict[str, Any]) -> list[TableSummary]:
+    """Per table of a release: how many counts it has, how many are hidden, its total."""
+    return [
+        TableSummary(
+            name=t["name"],
+            unit=t["unit"],
+            cells=len(t["cells"]),
+            hidden=sum(1 for c in t["cells"] if c["suppressed"]),
+            total=t["total"],
+        )
+        for t in payload["tables"]
+    ]

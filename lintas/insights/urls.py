@@ -4,4 +4,7 @@ from lintas.insights import views
 
 app_name = "insights"
 
-urlpatterns = [path("figures/", views.figures, name="figures")]
+urlpatterns = [
+    path("figures/", views.figures, name="figures"),
+    path("public/", views.public_releases, name="public_releases"),
+]

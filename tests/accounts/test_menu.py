@@ -40,7 +40,7 @@ MENUS = {
     ],
     Role.ANALYST: [
         "linkage:network", "outreach:coverage", "outreach:province",
-        "outreach:indicator_import", "insights:figures", PLACES,
+        "outreach:indicator_import", "insights:public_releases", "insights:figures", PLACES,
     ],
     Role.AGENCY_ADMIN: ["accounts:user_list", PLACES],
     Role.SYSTEM_ADMIN: [

@@ -203,6 +203,14 @@ ROWS = [
         "POST",
         page(outreach_coordinator=200, analyst=200, system_admin=200),
     ),
+    # Public statistics: the analyst publishes; a release is counts only, with small ones hidden.
+    Row("insights:public_releases", "GET", page(analyst=200)),
+    Row(
+        "insights:public_releases",
+        "POST",
+        page(analyst=302),
+        writes=frozenset({R.ANALYST}),
+    ),
     Row("audit:overview", "GET", page(system_admin=200)),
     Row("audit:overview", "POST", page(system_admin=200)),
     # Django's language switch: a redirect back for everyone, signed in or not.

@@ -87,6 +87,7 @@ ROWS = [
     *_portal("portal:documents"),
     *_portal("portal:migration"),
     *_portal("portal:agencies"),
+    *_portal("portal:statistics"),
     *_portal("portal:areas"),
     Row("portal:report", "GET", PUBLIC),
     # An empty public form is shown again with its messages (200), and nothing is saved.
