@@ -119,4 +119,3 @@ def test_the_page_is_one_query_and_revalidates_with_its_etag(
     etag = first["ETag"]
     assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.post(URL).status_code == 405
-
