@@ -43,7 +43,8 @@ class Command(BaseCommand):
             except LintasError as e:
                 raise CommandError(str(e.message)) from e
             self.stderr.write(f"published release {release.pk} ({release.generated_at:%Y-%m-%d})")
-        text = json.dumps(release.payload, ensure_ascii=False, indent=2) + "\n"
+        # Keys sorted: PostgreSQL (jsonb) gives them back in its own order, SQLite as written.
+        text = json.dumps(release.payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         out = options["out"]
         if out == "-":
             self.stdout.write(text, ending="")
