@@ -12,8 +12,8 @@ writes; hidden counts are left out of it, not only out of the page.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -51,8 +51,8 @@ class CountTable:
     counts: Counter[tuple[Any, Any]]
     #: Where one record may count under several columns: no row totals, own grand total.
     overlapping_total: int | None = None
-    #: Quantities another table also publishes: "total" (the grand total) -> shared name.
-    shared: dict[str, str] = field(default_factory=dict)
+    #: The name of a grand total other tables also publish (the number of victims).
+    shared_total: str | None = None
 
     def grid(self) -> Grid:
         cells = [[self.counts[(r, c)] for c in self.cols] for r in self.rows]
@@ -68,7 +68,9 @@ def public_release_build(*, now: datetime | None = None, k: int = K_THRESHOLD) -
     now = now or timezone.now()
     tables = _tables(_years(now))
     years = _first_to_last(tables, timezone.localtime(now).year)
-    tables = [_keep_years(t, years) for t in tables]
+    for t in tables:
+        if t.dimensions[0] == "year":
+            t.rows = years
     grids = {t.name: t.grid() for t in tables}
     hidden = hide_together(tables, grids, k=k)
     return {
@@ -89,25 +91,18 @@ def hide_together(
             name: suppress(g.values, g.sums, k=k, hidden=forced[name]) for name, g in grids.items()
         }
         hidden_shared = {
-            shared
+            t.shared_total
             for t in tables
-            for quantity, shared in t.shared.items()
-            if _index(grids[t.name], quantity) in hidden[t.name]
+            if t.shared_total is not None and grids[t.name].grand_total in hidden[t.name]
         }
         grown = False
         for t in tables:
-            for quantity, shared in t.shared.items():
-                index = _index(grids[t.name], quantity)
-                if shared in hidden_shared and index not in hidden[t.name]:
-                    forced[t.name].add(index)
-                    grown = True
+            total = grids[t.name].grand_total
+            if t.shared_total in hidden_shared and total not in hidden[t.name]:
+                forced[t.name].add(total)
+                grown = True
         if not grown:
             return hidden
-
-
-def _index(grid: Grid, quantity: str) -> int:
-    assert quantity == "total"
-    return grid.grand_total
 
 
 def _published(table: CountTable, grid: Grid, hidden: set[int]) -> dict[str, Any]:
@@ -154,13 +149,6 @@ def _first_to_last(tables: list[CountTable], last: int) -> list[int]:
     return list(range(min(seen, default=last), last + 1))
 
 
-def _keep_years(table: CountTable, years: list[int]) -> CountTable:
-    if table.dimensions[0] != "year":
-        return table
-    table.rows = list(years)
-    return table
-
-
 def _regencies() -> list[str]:
     codes = Regency.objects.filter(code__startswith=PROVINCE_PREFIX).values_list("code", flat=True)
     return [*sorted(codes), OUTSIDE, UNKNOWN]
@@ -192,7 +180,6 @@ def _tables(years: list[int]) -> list[CountTable]:
     tips = _tip_counts(in_years)
     reach = _reach_counts(in_years, known)
 
-    shared_victims = {"total": "victims"}
     return [
         CountTable("cases_by_year_regency", "cases", ("year", "regency"), years, regencies, cases),
         CountTable(
@@ -202,7 +189,7 @@ def _tables(years: list[int]) -> list[CountTable]:
             years,
             regencies,
             by_regency,
-            shared=shared_victims,
+            shared_total="victims",
         ),
         CountTable(
             "victims_by_year_exploitation",
@@ -212,7 +199,7 @@ def _tables(years: list[int]) -> list[CountTable]:
             [*types, NOT_RECORDED],
             by_type,
             overlapping_total=len(victims),
-            shared=shared_victims,
+            shared_total="victims",
         ),
         CountTable(
             "victims_by_sex_age",
@@ -221,7 +208,7 @@ def _tables(years: list[int]) -> list[CountTable]:
             list(SEXES),
             list(AGE_BANDS),
             by_sex_age,
-            shared=shared_victims,
+            shared_total="victims",
         ),
         CountTable(
             "tips_by_year_channel",
@@ -242,22 +229,30 @@ def _tables(years: list[int]) -> list[CountTable]:
     ]
 
 
-def _case_counts(years: set[int], known: set[str]) -> Counter[tuple[Any, Any]]:
+def _by_year(
+    rows: Iterable[tuple[int, Any, int | None]],
+    years: set[int],
+    column: Callable[[Any], Any] = lambda value: value,
+) -> Counter[tuple[Any, Any]]:
+    """``(year, value, n)`` rows of a grouped query as counts by (year, column), in ``years``."""
     out: Counter[tuple[Any, Any]] = Counter()
+    for year, value, n in rows:
+        if year in years:
+            out[(year, column(value))] += n or 0
+    return out
+
+
+def _case_counts(years: set[int], known: set[str]) -> Counter[tuple[Any, Any]]:
     rows = (
         Case.objects.live()
         .annotate(year=ExtractYear("created_at"))
         .values_list("year", "regency_id")
         .annotate(n=Count("id"))
     )
-    for year, regency, n in rows:
-        if year in years:
-            out[(year, _regency(regency, known))] += n
-    return out
+    return _by_year(rows, years, lambda regency: _regency(regency, known))
 
 
 def _tip_counts(years: set[int]) -> Counter[tuple[Any, Any]]:
-    out: Counter[tuple[Any, Any]] = Counter()
     rows = (
         Tip.objects.live()
         .exclude(status=TipStatus.MERGED)  # a merged tip is counted once, in another
@@ -265,24 +260,17 @@ def _tip_counts(years: set[int]) -> Counter[tuple[Any, Any]]:
         .values_list("year", "channel")
         .annotate(n=Count("id"))
     )
-    for year, channel, n in rows:
-        if year in years:
-            out[(year, channel)] += n
-    return out
+    return _by_year(rows, years)
 
 
 def _reach_counts(years: set[int], known: set[str]) -> Counter[tuple[Any, Any]]:
-    out: Counter[tuple[Any, Any]] = Counter()
     rows = (
         Activity.objects.live()
         .annotate(year=ExtractYear("held_on"))
         .values_list("year", "regency_id")
         .annotate(n=Sum("people_reached"))
     )
-    for year, regency, n in rows:
-        if year in years:
-            out[(year, _regency(regency, known))] += n or 0
-    return out
+    return _by_year(rows, years, lambda regency: _regency(regency, known))
 
 
 @dataclass(frozen=True)
@@ -335,11 +323,3 @@ def age_band(age: int | None) -> str:
         if age <= top:
             return band
     return "40+"
-
-
-def cells_of(document: dict[str, Any], name: str) -> Iterable[dict[str, Any]]:
-    """The cells of one table of a release document (for pages and tests)."""
-    for table in document["tables"]:
-        if table["name"] == name:
-            return list(table["cells"])
-    raise KeyError(name)

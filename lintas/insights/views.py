@@ -45,7 +45,9 @@ def public_releases(request: HttpRequest) -> HttpResponse:
     context = {
         "releases": releases,
         "latest": latest,
-        "tables": public_tables_summary(latest.payload) if latest else [],
-        "titles": TITLES,
+        "tables": [
+            (TITLES.get(t.name, t.name), t)
+            for t in (public_tables_summary(latest.payload) if latest else [])
+        ],
     }
     return render(request, "insights/public_releases.html", context)

@@ -115,8 +115,6 @@ class Layout:
     row_label: str
     columns: list[str]
     rows: list[Row]
-    hidden: int
-    shown: int
     #: The total where the columns overlap (it is not their sum): shown apart, not as a row.
     total_apart: Shown | None = None
 
@@ -176,7 +174,6 @@ def _layout(table: dict[str, Any], names: dict[str, str]) -> Layout:
         if has_down_totals:
             cells.append(Shown(table["total"], total=True))
         rows.append(Row(str(_("Total")), cells, total=True))
-    hidden = sum(1 for cell in table["cells"] if cell["suppressed"])
     return Layout(
         name=table["name"],
         title=str(TITLES.get(table["name"], table["name"])),
@@ -184,7 +181,5 @@ def _layout(table: dict[str, Any], names: dict[str, str]) -> Layout:
         row_label=str(DIMENSIONS.get(down, down)),
         columns=[_label(across, a, names) for a in column_values],
         rows=rows,
-        hidden=hidden,
-        shown=len(table["cells"]) - hidden,
         total_apart=None if has_across_totals else Shown(table["total"], total=True),
     )

@@ -218,7 +218,7 @@ def test_victims_are_counted_by_origin_type_sex_and_age_and_share_one_total(
 def test_a_total_hidden_in_one_table_is_hidden_in_every_table_that_shares_it() -> None:
     def table(name: str, counts: dict[Key, int]) -> CountTable:
         return CountTable(
-            name, "victims", ("a", "b"), [1, 2], ["x", "y"], Counter(counts), shared={"total": "v"}
+            name, "victims", ("a", "b"), [1, 2], ["x", "y"], Counter(counts), shared_total="v"
         )
 
     safe = table("safe", {(1, "x"): 12, (2, "y"): 12})
