@@ -2,7 +2,7 @@
 
 ``lintas load-reference`` runs the ``load_reference`` command; dashes and underscores are
 the same. ``lintas`` alone lists the commands. A few data tools (``lintas mrz``,
-``lintas watchlist``, ``lintas linkage run --records FILE.csv``) need no database or
+``lintas watchlist``, ``lintas nik``, ``lintas linkage run --records FILE.csv``) need no database or
 settings and run without starting Django.
 """
 
@@ -15,6 +15,7 @@ import sys
 # name -> module with ``main(argv) -> int``
 STANDALONE_TOOLS = {
     "mrz": "lintas.crossings.mrz_cli",
+    "nik": "lintas.places.nik_cli",
     "watchlist": "lintas.screening.watchlist_cli",
 }
 

@@ -6,10 +6,11 @@ messages; the same codes are kept with a crossing when the officer registers any
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
+
+from lintas.places.nik import read_nik
 
 PLB_VALIDITY_DAYS = 365
 PLB_STAY_DAYS = 10
@@ -18,7 +19,8 @@ PLB_STAY_EXTENDED_DAYS = 30
 # Messages for the problem codes, shown next to their field.
 PROBLEM_MESSAGES = {
     "nik_format": _("A NIK has exactly 16 digits."),
-    "nik_district": _("The first six digits of the NIK are not a district code."),
+    "nik_district": _("The first four digits of the NIK are no Indonesian regency or city."),
+    "nik_serial": _("The last four digits of a NIK are never 0000."),
     "nik_birth_date": _("The NIK's date part is not a real date."),
     "nik_birth_mismatch": _("The birth date does not match the NIK."),
     "nik_sex_mismatch": _("The sex does not match the NIK (women: day plus 40)."),
@@ -36,46 +38,35 @@ PROBLEM_MESSAGES = {
 }
 
 
-def nik_parts(nik: str) -> tuple[str, date | None, str | None]:
-    """District code (``53.04.02``), birth date and sex encoded in a NIK; no validation."""
-    district = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    sex = "F" if day > 40 else "M"
-    day = day - 40 if day > 40 else day
-    today = date.today()
-    century = 2000 if 2000 + year <= today.year else 1900
-    try:
-        born: date | None = date(century + year, month, day)
-    except ValueError:
-        born = None
-    return district, born, sex
+# What the desk shows for each problem ``read_nik`` finds.
+_NIK_PROBLEM = {
+    "length": "nik_format",
+    "not_digits": "nik_format",
+    "unknown_province": "nik_district",
+    "unknown_regency": "nik_district",
+    "impossible_date": "nik_birth_date",
+    "serial_zero": "nik_serial",
+    "birth_date_mismatch": "nik_birth_mismatch",
+    "sex_mismatch": "nik_sex_mismatch",
+}
 
 
 def nik_problems(
-    nik: str,
-    *,
-    birth_date: date | None,
-    sex: str | None,
-    district_exists: Callable[[str], bool],
+    nik: str, *, birth_date: date | None, sex: str | None, today: date | None = None
 ) -> list[str]:
-    """Problems with a KTP number against the entered birth date and sex."""
-    if len(nik) != 16 or not nik.isascii() or not nik.isdigit():
-        return ["nik_format"]
-    district, born, nik_sex = nik_parts(nik)
-    problems = []
-    if not district_exists(district):
-        problems.append("nik_district")
-    if born is None:
-        problems.append("nik_birth_date")
-    elif birth_date is not None and (born.day, born.month, born.year % 100) != (
-        birth_date.day,
-        birth_date.month,
-        birth_date.year % 100,
-    ):
-        problems.append("nik_birth_mismatch")
-    if sex in ("M", "F") and sex != nik_sex:
-        problems.append("nik_sex_mismatch")
-    return problems
+    """Problems with a KTP number against the entered birth date and sex.
+
+    The area part is checked against every regency of Indonesia; a district that is no longer
+    current is not a problem (a NIK keeps the code it was issued with).
+    """
+    reading = read_nik(
+        nik, birth_date=birth_date, sex=sex if sex in ("M", "F") else None, today=today
+    )
+    out: list[str] = []
+    for code in reading.errors:
+        if _NIK_PROBLEM[code] not in out:
+            out.append(_NIK_PROBLEM[code])
+    return out
 
 
 def plb_validity_problems(

@@ -169,7 +169,7 @@ def _check_document(
                 doc.number,
                 birth_date=traveller["birth_date"],
                 sex=traveller["sex"],
-                district_exists=lambda code: District.objects.filter(code=code).exists(),
+                today=today,
             )
         ]
     if doc.kind == DocumentKind.PLB:

@@ -218,6 +218,36 @@ def test_ktp_crossing_checks_the_nik(officer_at: Callable[[str], User]) -> None:
         assert field in exc.value.field_errors
 
 
+def test_a_ktp_from_surabaya_is_registered_and_a_bad_serial_is_not(
+    officer_at: Callable[[str], User],
+) -> None:
+    officer = officer_at("motaain")
+    worker = TravellerData(
+        surname="Santoso", given_names="Rina", sex="F", birth_date=date(1995, 3, 12)
+    )
+    ok = register(
+        officer,
+        traveller=worker,
+        document=DocumentData(
+            kind=DocumentKind.KTP, number="3578105203950003", issuing_state="IDN"
+        ),
+        crossing=to("Dili", post="motaain"),
+    )
+    assert ok.document.number == "3578105203950003"
+    before = counts()
+    with pytest.raises(ValidationFailed) as exc:
+        register(
+            officer,
+            traveller=worker,
+            document=DocumentData(
+                kind=DocumentKind.KTP, number="3578105203950000", issuing_state="IDN"
+            ),
+            crossing=to("Dili", post="motaain"),
+        )
+    assert exc.value.field_errors == {"number": "Empat angka terakhir NIK tidak pernah 0000."}
+    assert counts() == before
+
+
 @pytest.mark.parametrize(
     ("traveller", "field"),
     [

@@ -5,34 +5,18 @@ from datetime import date
 import pytest
 
 from lintas.crossings.rules import (
-    nik_parts,
     nik_problems,
     plb_overstay_days,
     plb_validity_problems,
 )
 
-KNOWN = {"53.04.02", "53.21.10"}
-
-
-def exists(code: str) -> bool:
-    return code in KNOWN
-
-
-def test_nik_parts_for_a_woman() -> None:
-    assert nik_parts("5304025508900001") == ("53.04.02", date(1990, 8, 15), "F")
-
-
-def test_nik_parts_for_a_man() -> None:
-    assert nik_parts("5321101203050002") == ("53.21.10", date(2005, 3, 12), "M")
-
 
 def test_valid_nik_has_no_problems() -> None:
-    assert (
-        nik_problems(
-            "5304025508900001", birth_date=date(1990, 8, 15), sex="F", district_exists=exists
-        )
-        == []
-    )
+    assert nik_problems("5304025508900001", birth_date=date(1990, 8, 15), sex="F") == []
+
+
+def test_a_ktp_from_jakarta_is_no_problem_at_the_desk() -> None:
+    assert nik_problems("3174015508900001", birth_date=date(1990, 8, 15), sex="F") == []
 
 
 @pytest.mark.parametrize(
@@ -43,15 +27,31 @@ def test_valid_nik_has_no_problems() -> None:
         ("53040255O8900001", None, None, ["nik_format"]),
         ("\uff15\uff13" + "0402550890" + "0001", None, None, ["nik_format"]),
         ("9999995508900001", None, None, ["nik_district"]),
+        ("5399015508900001", None, None, ["nik_district"]),
         ("5304027313900001", None, None, ["nik_birth_date"]),
         ("5304023102900001", None, None, ["nik_birth_date"]),
+        ("5304025508900000", None, None, ["nik_serial"]),
         ("5304025508900001", date(1990, 8, 16), "F", ["nik_birth_mismatch"]),
         ("5304025508900001", date(1990, 8, 15), "M", ["nik_sex_mismatch"]),
+        ("5304995508900001", date(1990, 8, 15), "F", []),
     ],
-    ids=["short", "long", "letter", "fullwidth", "district", "month", "day", "date", "sex"],
+    ids=[
+        "short",
+        "long",
+        "letter",
+        "fullwidth",
+        "province",
+        "regency",
+        "month",
+        "day",
+        "serial",
+        "date",
+        "sex",
+        "old-district",
+    ],
 )
 def test_nik_problems(nik: str, born: date | None, sex: str | None, expected: list[str]) -> None:
-    assert nik_problems(nik, birth_date=born, sex=sex, district_exists=exists) == expected
+    assert nik_problems(nik, birth_date=born, sex=sex) == expected
 
 
 def test_plb_validity() -> None:
