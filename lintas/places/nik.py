@@ -131,15 +131,14 @@ def read_nik(
     today = today or date.today()
     if not isinstance(nik, str):
         raise TypeError("a NIK is text")
-    if not nik.isascii() or not nik.isdigit():
-        errors = ["not_digits"] if nik else []
-        if len(nik) != 16:
-            errors.insert(0, "length")
-        return NikReading(nik=nik, errors=errors)
-    if len(nik) != 16:
-        return NikReading(nik=nik, errors=["length"])
-    codes = area_codes()
     errors: list[str] = []
+    if len(nik) != 16:
+        errors.append("length")
+    if nik and (not nik.isascii() or not nik.isdigit()):
+        errors.append("not_digits")
+    if errors:
+        return NikReading(nik=nik, errors=errors)
+    codes = area_codes()
     warnings: list[str] = []
     province = nik[0:2]
     regency = f"{province}.{nik[2:4]}"
