@@ -7,11 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from lintas.accounts.decorators import signed_in_user
 from lintas.common.api_errors import errors
-from lintas.common.errors import NotFound
+from lintas.common.errors import NotFound, ValidationFailed
 from lintas.screening import selectors, services
 from lintas.screening.models import Alert, AlertOutcome, AlertStatus
 
@@ -50,6 +51,8 @@ def _out(a: Alert) -> AlertOut:
     "/alerts", response={200: list[AlertOut], **errors(400, 401)}, summary="Alerts I may see"
 )
 def alerts(request: HttpRequest, status: str = AlertStatus.OPEN) -> list[AlertOut]:
+    if status and status not in AlertStatus.values:
+        raise ValidationFailed(_("Unknown status."), field_errors={"status": _("Unknown status.")})
     return [
         _out(a) for a in selectors.alerts_queue(user=signed_in_user(request), status=status)[:500]
     ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.models import User
 from lintas.accounts.roles import Capability, Role
 from lintas.common.errors import PermissionDenied
+from lintas.places.models import Post
 from lintas.screening.models import (
+    LEVEL_ORDER,
     Alert,
     AlertAudience,
     AlertStatus,
@@ -35,8 +37,24 @@ def alerts_visible(*, user: User) -> QuerySet[Alert]:
     return Alert.objects.filter(visible, deleted_at__isnull=True)
 
 
-def alerts_queue(*, user: User, status: str = AlertStatus.OPEN) -> QuerySet[Alert]:
-    """The alert queue, open ones by default, highest level and oldest first."""
+LEVEL_RANK = Case(
+    *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
+    default=Value(-1),
+)
+
+
+def alerts_queue(
+    *,
+    user: User,
+    status: str = AlertStatus.OPEN,
+    level: str = "",
+    post: str = "",
+    kind: str = "",
+) -> QuerySet[Alert]:
+    """The alert queue: open ones by default, highest level first, then the longest waiting.
+
+    An empty filter means all; the caller checks the values (``alert_filter_problems``).
+    """
     qs = alerts_visible(user=user).select_related(
         "crossing",
         "crossing__traveller",
@@ -45,9 +63,25 @@ def alerts_queue(*, user: User, status: str = AlertStatus.OPEN) -> QuerySet[Aler
         "watch_entry",
         "acknowledged_by",
     )
-    if status in AlertStatus.values:
+    if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-level", "created_at")
+    if level:
+        qs = qs.filter(level=level)
+    if post:
+        qs = qs.filter(post_id=post)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(level_rank=LEVEL_RANK).order_by("-level_rank", "created_at", "id")
+
+
+def alert_filter_posts(*, user: User) -> list[tuple[str, str]]:
+    """Posts the user may filter the queue by: a post's supervisor has only their own.
+
+    A single post is no choice, so the page shows none and its name is not read.
+    """
+    if user.post_id is not None and user.role == Role.SUPERVISOR:
+        return [(user.post_id, "")]
+    return list(Post.objects.order_by("name").values_list("code", "name"))
 
 
 def rulesets_list(*, user: User) -> QuerySet[RuleSet]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,26 +21,55 @@ from lintas.linkage.linked import alerts_elsewhere
 from lintas.screening import selectors, services
 from lintas.screening.forms import CloseAlertForm, InterviewForm
 from lintas.screening.interview import interview_record, suggested_outcome
-from lintas.screening.models import Alert, AlertAudience, AlertStatus
+from lintas.screening.models import Alert, AlertAudience, AlertKind, AlertStatus, Level
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+ALERTS_PER_PAGE = 50
+
+
 @login_required
 def alert_queue(request: HttpRequest) -> HttpResponse:
+    """The queue, filtered by status, level, post and kind, highest level and oldest first."""
     user = signed_in_user(request)
-    status = request.GET.get("status", AlertStatus.OPEN)
-    alerts = selectors.alerts_queue(user=user, status=status)[:200]
+    posts = selectors.alert_filter_posts(user=user)
+    choices: dict[str, list[tuple[str, Any]]] = {
+        "status": AlertStatus.choices,
+        "level": [c for c in Level.choices if c[0] != Level.NONE],
+        "post": posts,
+        "kind": AlertKind.choices,
+    }
+    chosen = {name: request.GET.get(name, "") for name in choices}
+    if "status" not in request.GET:
+        chosen["status"] = AlertStatus.OPEN
+    labels = {"status": _("Status"), "level": _("Level"), "post": _("Post"), "kind": _("Kind")}
+    problems = [
+        labels[name]
+        for name, value in chosen.items()
+        if value and value not in {code for code, _label in choices[name]}
+    ]
+    page = None
+    if not problems:
+        paginator = Paginator(selectors.alerts_queue(user=user, **chosen), ALERTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in chosen.items() if v} | {"status": chosen["status"]})
+    context = {
+        "page": page,
+        "alerts": page.object_list if page else [],
+        "chosen": chosen,
+        "choices": choices,
+        "problems": problems,
+        "query": query,
+    }
     template = (
-        "screening/_alert_rows.html"
+        "screening/_alert_results.html"
         if request.headers.get("HX-Request")
-        else ("screening/alerts.html")
+        else "screening/alerts.html"
     )
-    return render(
-        request, template, {"alerts": alerts, "status": status, "statuses": AlertStatus.choices}
-    )
+    return render(request, template, context, status=400 if problems else 200)
 
 
 @login_required

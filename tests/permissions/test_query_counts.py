@@ -113,7 +113,8 @@ class ListCase:
 LISTS = {
     "crossings today (page)": ListCase("/crossings/today/", R.POST_OFFICER, _cross, 3),
     "crossings today (API)": ListCase("/api/crossings/today", R.POST_OFFICER, _cross, 3),
-    "alerts (page)": ListCase("/screening/alerts/", R.SUPERVISOR, _cross, 3),
+    # + the count for the pages
+    "alerts (page)": ListCase("/screening/alerts/", R.SUPERVISOR, _cross, 4),
     "alerts (API)": ListCase("/api/alerts", R.SUPERVISOR, _cross, 3),
     "tips triage": ListCase("/cases/tips/", R.SUPERVISOR, _tip, 3),
     "cases": ListCase("/cases/", R.CASE_WORKER, _case, 3),
