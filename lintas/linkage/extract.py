@@ -38,7 +38,7 @@ from lintas.cases.models import CasePerson, Tip, TipStatus
 from lintas.crossings.models import Crossing, MarketVisit, TravelDocument, Traveller
 from lintas.linkage.engine import LinkInput
 from lintas.linkage.models import RecordSource
-from lintas.screening.models import WatchListEntry, WatchListKind
+from lintas.screening.models import AGENCY_LISTS, WatchListEntry
 
 __all__ = ["Extracted", "engine_id", "outreach_contacts_extract", "records_extract"]
 
@@ -210,11 +210,11 @@ def tips_extract() -> list[Extracted]:
 
 
 def watch_entries_extract() -> list[Extracted]:
-    """Live, unexpired watch-list entries of people (revoked agencies are not people)."""
+    """Live, unexpired watch-list entries of people (the agency lists are not people)."""
     today = timezone.localdate()
     rows = (
         WatchListEntry.objects.filter(deleted_at__isnull=True, watch_list__deleted_at__isnull=True)
-        .exclude(watch_list__kind=WatchListKind.REVOKED_AGENCY)
+        .exclude(watch_list__kind__in=AGENCY_LISTS)
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
         .values_list("id", "updated_at", "full_name", "birth_date", "birth_year", "sex")
         .order_by("id")

@@ -29,6 +29,7 @@ from lintas.common.phones import phone_e164
 from lintas.crossings.models import Crossing, Traveller
 from lintas.linkage.models import PersonRecord, RecordSource
 from lintas.screening.facts import age_on
+from lintas.screening.licences import licence_key
 from lintas.screening.matching.normalise import HONORIFICS, normalise_name
 from lintas.screening.models import WatchListEntry, WatchListKind
 
@@ -101,11 +102,6 @@ def recruiter_key(name: str) -> str:
         return ""  # "Pak" alone names nobody
     text = " ".join(tokens)
     return text if len(text) >= 3 else ""
-
-
-def licence_key(licence: str) -> str:
-    """A placement agency licence without spaces or case: ``kep 12/pptkis`` -> ``KEP12/PPTKIS``."""
-    return re.sub(r"[\s.]+", "", licence or "").upper()
 
 
 _PHONE_IN_TEXT = re.compile(r"(?:\+|\b)(?:0|62|670)[\d\s().\-]{6,18}\d")

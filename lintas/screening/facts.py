@@ -62,6 +62,13 @@ FACTS: dict[str, Fact] = {
     "is_young_woman": Fact("bool", _("A woman aged 15 to 25")),
     "outbound_worker": Fact("bool", _("Leaving Indonesia to work")),
     "has_placement_licence": Fact("bool", _("A placement agency licence number was declared")),
+    "placement_licence": Fact(
+        "str",
+        _(
+            "The declared licence against the agency lists: none, licensed, revoked, unknown "
+            "(not in the register) or unchecked (no register on this node)"
+        ),
+    ),
     "recruiter_declared": Fact("bool", _("A recruiter or sponsor was named")),
     "route_kalimantan_malaysia": Fact("bool", _("Destination on the Kalimantan-Malaysia route")),
     "group_size": Fact("int", _("Travellers in the same group")),
@@ -78,8 +85,14 @@ def age_on(born: date | None, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def crossing_facts(crossing: Crossing, *, group_members: list[Crossing]) -> dict[str, Any]:
-    """Every fact of ``crossing``; ``group_members`` are the other crossings of its group."""
+def crossing_facts(
+    crossing: Crossing, *, group_members: list[Crossing], licence_status: str = "none"
+) -> dict[str, Any]:
+    """Every fact of ``crossing``; ``group_members`` are the other crossings of its group.
+
+    ``licence_status`` is what the agency lists say of the declared licence
+    (``screening.licences``).
+    """
     traveller = crossing.traveller
     on = crossing.crossed_at.date()
     age = age_on(traveller.birth_date, on)
@@ -103,6 +116,7 @@ def crossing_facts(crossing: Crossing, *, group_members: list[Crossing]) -> dict
         "outbound_worker": crossing.direction == Direction.OUTBOUND
         and crossing.purpose == Purpose.WORK,
         "has_placement_licence": bool(crossing.placement_agency_licence.strip()),
+        "placement_licence": licence_status,
         "recruiter_declared": bool(crossing.recruiter_name.strip() or crossing.sponsor_phone),
         "route_kalimantan_malaysia": any(
             place in destination for place in KALIMANTAN_MALAYSIA_ROUTE

@@ -72,5 +72,10 @@ class WatchEntryForm(forms.Form):
 
 
 class WatchImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file: id,full_name,birth_date,sex,nationality"))
+    file = forms.FileField(
+        label=_(
+            "CSV file: id,full_name,birth_date,sex,nationality "
+            "(agency lists: full_name,licence_number)"
+        )
+    )
     source = forms.CharField(label=_("Source"), max_length=150)

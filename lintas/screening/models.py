@@ -61,7 +61,12 @@ class WatchListKind(models.TextChoices):
     WANTED_SUSPECT = "wanted_suspect", _("Wanted suspects")
     KNOWN_RECRUITER = "known_recruiter", _("Known recruiters")
     REVOKED_AGENCY = "revoked_agency", _("Revoked placement agencies")
+    LICENSED_AGENCY = "licensed_agency", _("Licensed placement agencies (P3MI register)")
     SURVIVOR = "survivor", _("Survivors under re-trafficking watch")
+
+
+# Lists of agencies, by licence number: never matched against travellers' names.
+AGENCY_LISTS = (WatchListKind.REVOKED_AGENCY, WatchListKind.LICENSED_AGENCY)
 
 
 class WatchList(LintasModel):

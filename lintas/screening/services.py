@@ -22,6 +22,7 @@ from lintas.journal import record_change
 from lintas.linkage.linked import survivors_linked
 from lintas.screening import rules
 from lintas.screening.facts import crossing_facts
+from lintas.screening.licences import licence_findings, placement_licence_check
 from lintas.screening.models import (
     LEVEL_ORDER,
     Alert,
@@ -224,10 +225,14 @@ def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResul
         if crossing.group_id
         else []
     )
-    facts = crossing_facts(crossing, group_members=members)
+    licence = placement_licence_check(
+        crossing.placement_agency_licence, today=timezone.localdate(crossing.crossed_at)
+    )
+    facts = crossing_facts(crossing, group_members=members, licence_status=licence.status)
     findings: list[dict[str, Any]] = [
         f.as_dict() for f in rules.evaluate(ruleset.indicators, facts)
     ]
+    findings += licence_findings(licence)
     findings += [h.as_dict() for h in escort_pattern(crossing, members)]
     findings += [h.as_dict() for h in sponsor_pattern(crossing)]
     traveller = crossing.traveller

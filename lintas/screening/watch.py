@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Max
 
 from lintas.screening.matching import DEFAULT_THRESHOLD, Match, NameIndex, Person, Row
-from lintas.screening.models import WatchListEntry
+from lintas.screening.models import AGENCY_LISTS, WatchListEntry
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
@@ -25,7 +25,7 @@ def _rows(today: date) -> list[Row]:
     live = (
         WatchListEntry.objects.filter(deleted_at__isnull=True)
         .exclude(expires_on__lt=today)
-        .exclude(watch_list__kind="revoked_agency")
+        .exclude(watch_list__kind__in=AGENCY_LISTS)
     )
     for e in live.values_list(
         "id", "full_name", "birth_date", "birth_year", "sex", "nationality"

@@ -19,10 +19,15 @@ from lintas.audit.services import audit_append
 from lintas.common.errors import PermissionDenied, ValidationFailed
 from lintas.common.text import clean_text
 from lintas.journal import record_change
-from lintas.screening.models import WatchList, WatchListEntry, WatchListKind
+from lintas.screening.licences import licence_key
+from lintas.screening.models import AGENCY_LISTS, WatchList, WatchListEntry, WatchListKind
 
 CSV_REQUIRED = ("id", "full_name", "birth_date", "sex", "nationality")
 CSV_OPTIONAL = ("source", "expires_on", "licence_number")
+# An agency list (the P3MI register, revoked agencies) as published: a name and a licence; the
+# licence is the entry's id unless the file has its own.
+AGENCY_CSV_REQUIRED = ("full_name", "licence_number")
+AGENCY_CSV_OPTIONAL = ("id", "source", "expires_on")
 MAX_CSV_BYTES = 64 * 1024 * 1024
 MAX_CSV_ROWS = 1_000_000
 
@@ -89,11 +94,19 @@ class EntryValues:
     external_id: str = ""
 
 
-def _check_values(raw: dict[str, str], default_source: str) -> EntryValues:
-    """Values of one entry, or ValueError with the reason (in English, for the report)."""
+def _check_values(raw: dict[str, str], default_source: str, *, kind: str = "") -> EntryValues:
+    """Values of one entry, or ValueError with the reason (in English, for the report).
+
+    An entry of an agency list is matched by its licence number, which it must have.
+    """
     name = raw.get("full_name", "").strip()
     if not name or len(name) > 150 or "\x00" in name:
         raise ValueError("full_name empty, too long or has a NUL byte")
+    licence = raw.get("licence_number", "").strip()
+    if "\x00" in licence or len(licence) > 60:
+        raise ValueError("licence_number too long or has a NUL byte")
+    if kind in AGENCY_LISTS and not licence_key(licence):
+        raise ValueError("an agency needs its licence_number")
     born, year = _parse_birth(raw.get("birth_date", ""))
     sex = raw.get("sex", "").strip().upper()
     if sex not in ("", "M", "F"):
@@ -111,7 +124,7 @@ def _check_values(raw: dict[str, str], default_source: str) -> EntryValues:
         nationality=nationality,
         source=source,
         expires_on=date.fromisoformat(expires) if expires else None,
-        licence_number=raw.get("licence_number", "").strip()[:60],
+        licence_number=licence,
         external_id=raw.get("id", "").strip()[:60],
     )
 
@@ -139,7 +152,7 @@ def watch_entry_add(
             )
         case_worker = actor
     try:
-        values = _check_values(fields, default_source="")
+        values = _check_values(fields, default_source="", kind=watch_list.kind)
     except ValueError as exc:
         errors["full_name"] = str(exc)
     else:
@@ -198,12 +211,15 @@ def watch_entries_import(
         raise ValidationFailed(_("The file holds NUL bytes: it is not a CSV file."))
     reader = csv.DictReader(io.StringIO(text))
     headers = [h.strip() for h in (reader.fieldnames or [])]
-    if not set(CSV_REQUIRED) <= set(headers) or not set(headers) <= set(
-        CSV_REQUIRED + CSV_OPTIONAL
-    ):
+    required, optional = (
+        (AGENCY_CSV_REQUIRED, AGENCY_CSV_OPTIONAL)
+        if watch_list.kind in AGENCY_LISTS
+        else (CSV_REQUIRED, CSV_OPTIONAL)
+    )
+    if not set(required) <= set(headers) or not set(headers) <= set(required + optional):
         raise ValidationFailed(
             _("The headers must be: %(headers)s (optional: %(optional)s).")
-            % {"headers": ",".join(CSV_REQUIRED), "optional": ",".join(CSV_OPTIONAL)}
+            % {"headers": ",".join(required), "optional": ",".join(optional)}
         )
     report = ImportReport()
     existing = set(
@@ -218,7 +234,9 @@ def watch_entries_import(
             raise ValidationFailed(_("More than a million rows: split the file."))
         raw = {(k or "").strip(): (v or "") for k, v in raw.items() if k is not None}
         try:
-            values = _check_values(raw, default_source=source)
+            values = _check_values(raw, default_source=source, kind=watch_list.kind)
+            if not values.external_id and watch_list.kind in AGENCY_LISTS:
+                values.external_id = licence_key(values.licence_number)
             if not values.external_id:
                 raise ValueError("id is empty")
             if values.external_id in seen or values.external_id in existing:
