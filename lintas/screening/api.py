@@ -48,7 +48,7 @@ def _out(a: Alert) -> AlertOut:
 
 
 @router.get(
-    "/alerts", response={200: list[AlertOut], **errors(400, 401)}, summary="Alerts I may see"
+    "/alerts", response={200: list[AlertOut], **errors(400, 401, 422)}, summary="Alerts I may see"
 )
 def alerts(request: HttpRequest, status: str = AlertStatus.OPEN) -> list[AlertOut]:
     if status and status not in AlertStatus.values:
