@@ -21,7 +21,9 @@ from lintas.crossings.models import (
     Direction,
     DocumentKind,
     MarketVisit,
+    Outcome,
     Purpose,
+    RefusalReason,
     Sex,
 )
 from lintas.crossings.mrz import MrzFormatError, parse_mrz
@@ -78,6 +80,18 @@ class CrossingIn(Schema):
     id: UUID | None = Field(None, description="Made by the client; a re-send is idempotent")
     direction: str = Field(max_length=3, json_schema_extra={"enum": list(Direction.values)})
     purpose: str = Field(max_length=10, json_schema_extra={"enum": list(Purpose.values)})
+    outcome: str = Field(
+        Outcome.CROSSED,
+        max_length=8,
+        description="refused: entry or exit refused, with its refusal_reason",
+        json_schema_extra={"enum": list(Outcome.values)},
+    )
+    refusal_reason: str = Field(
+        "", max_length=24, json_schema_extra={"enum": ["", *RefusalReason.values]}
+    )
+    document_reason: str = Field(
+        "", max_length=200, description="Why an expired document is accepted"
+    )
     entry_point: str = Field(
         max_length=60,
         description="Code of an entry point of your post",
@@ -105,6 +119,8 @@ class CrossingOut(Schema):
     post: str
     entry_point: str
     direction: str
+    outcome: str
+    refusal_reason: str
     purpose: str
     crossed_at: datetime
     document_problems: list[str]
@@ -119,6 +135,8 @@ def _crossing_out(c: Crossing) -> CrossingOut:
         post=c.post_id,
         entry_point=c.entry_point.code,
         direction=c.direction,
+        outcome=c.outcome,
+        refusal_reason=c.refusal_reason,
         purpose=c.purpose,
         crossed_at=c.crossed_at,
         document_problems=list(c.document_problems),
@@ -153,6 +171,9 @@ def crossing_register(request: HttpRequest, payload: CrossingIn) -> Status[Cross
             group_id=payload.group_id,
             sponsor_phone=payload.sponsor_phone,
             observations=tuple(payload.observations),
+            outcome=payload.outcome,
+            refusal_reason=payload.refusal_reason,
+            document_reason=payload.document_reason,
         ),
         crossing_id=payload.id,
         accept_document_problems=payload.accept_document_problems,

@@ -6,7 +6,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lintas.crossings.models import Direction, DocumentKind, Purpose, Sex
+from lintas.crossings.models import (
+    Direction,
+    DocumentKind,
+    Outcome,
+    Purpose,
+    RefusalReason,
+    Sex,
+)
 from lintas.crossings.services import CrossingData, DocumentData, TravellerData
 from lintas.places.models import EntryPoint, Post
 from lintas.screening.facts import OBSERVATIONS
@@ -15,19 +22,40 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CrossingForm(forms.Form):
+    # Set when the desk warns of a second crossing in the same direction.
+    same_direction_warning = False
+
     crossing_id = forms.UUIDField(widget=forms.HiddenInput)
     mrz_format = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
     mrz_errors = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
     direction = forms.ChoiceField(
-        label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect
+        label=_("Direction (F2)"), choices=Direction.choices, widget=forms.RadioSelect
     )
     entry_point = forms.ChoiceField(label=_("Entry point"))
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    purpose = forms.ChoiceField(label=_("Purpose (F4)"), choices=Purpose.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        initial=Outcome.CROSSED,
+        widget=forms.RadioSelect,
+        required=False,  # a desk that does not send it registers a crossing
+    )
+    refusal_reason = forms.ChoiceField(
+        label=_("Reason for the refusal"),
+        choices=[("", "—"), *RefusalReason.choices],
+        required=False,
+    )
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
     number = forms.CharField(label=_("Document number"), max_length=30)
     issuing_state = forms.CharField(label=_("Issuing state"), max_length=3, initial="IDN")
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DATE)
     issued_on = forms.DateField(label=_("Issued on (PLB)"), required=False, widget=DATE)
+    document_reason = forms.CharField(
+        label=_("Why the expired document is accepted"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: a citizen coming home"),
+    )
     surname = forms.CharField(label=_("Surname"), max_length=100)
     given_names = forms.CharField(label=_("Given names"), max_length=150, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNSPECIFIED)
@@ -58,6 +86,10 @@ class CrossingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(code, text) for code, text in OBSERVATIONS.items()],
     )
+    notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
+    confirm_direction = forms.BooleanField(
+        label=_("Yes: the same direction again is right"), required=False
+    )
     accept_document_problems = forms.BooleanField(
         label=_("I checked the document by hand: the data above is right"), required=False
     )
@@ -69,6 +101,9 @@ class CrossingForm(forms.Form):
         field.choices = [
             (e.code, e.name) for e in EntryPoint.objects.filter(post=post).order_by("position")
         ]
+
+    def clean_outcome(self) -> str:
+        return str(self.cleaned_data.get("outcome") or Outcome.CROSSED)
 
     def service_arguments(self, *, group_id: str | None = None) -> dict[str, Any]:
         d = self.cleaned_data
@@ -102,6 +137,10 @@ class CrossingForm(forms.Form):
                 kilb_number=d["kilb_number"],
                 sponsor_phone=d["sponsor_phone"],
                 observations=tuple(d["observations"]),
+                notes=d["notes"],
+                outcome=d["outcome"],
+                refusal_reason=d["refusal_reason"],
+                document_reason=d["document_reason"],
                 group_id=uuid.UUID(group_id) if group_id else None,
             ),
             "crossing_id": d["crossing_id"],

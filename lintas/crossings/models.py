@@ -29,6 +29,21 @@ class Direction(models.TextChoices):
     INBOUND = "in", _("Entering Indonesia")
 
 
+class Outcome(models.TextChoices):
+    CROSSED = "crossed", _("Crossed")
+    REFUSED = "refused", _("Refused")
+
+
+class RefusalReason(models.TextChoices):
+    """Why an officer refused entry or exit; recorded with the refused crossing."""
+
+    EXPIRED_DOCUMENT = "expired_document", _("Document expired or not valid")
+    NO_PLB_FOR_POST = "no_plb_for_post", _("Border pass not valid at this post")
+    SUSPECTED_TRAFFICKING = "suspected_trafficking", _("Suspected trafficking")
+    NO_PLACEMENT_PAPERS = "no_placement_papers", _("Migrant worker without placement papers")
+    OTHER = "other", _("Other reason (in the notes)")
+
+
 class Purpose(models.TextChoices):
     FAMILY = "family", _("Family visit")
     TRADE = "trade", _("Trade")
@@ -114,6 +129,10 @@ class Crossing(LintasModel):
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="+")
     entry_point = models.ForeignKey(EntryPoint, on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=3, choices=Direction.choices)
+    # A refusal of entry or exit is a crossing too: counted and screened like the rest,
+    # but the traveller stayed on the side they came from.
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.CROSSED)
+    refusal_reason = models.CharField(max_length=24, choices=RefusalReason.choices, blank=True)
     crossed_at = models.DateTimeField()
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     destination = models.CharField(max_length=150, blank=True)
@@ -136,6 +155,8 @@ class Crossing(LintasModel):
         help_text=_("For an inbound crossing: the traveller's last outbound one"),
     )
     document_problems = models.JSONField(default=list, blank=True)
+    # Why a document that fails a rule (an expired passport) was accepted all the same.
+    document_reason = models.CharField(max_length=200, blank=True)
     # What the officer saw or heard at the desk (codes from screening.facts.OBSERVATIONS).
     observations = models.JSONField(default=list, blank=True)
     sponsor_phone = models.CharField(max_length=16, blank=True)

@@ -21,6 +21,7 @@ from lintas.crossings.models import (
     Direction,
     DocumentKind,
     MarketVisit,
+    Outcome,
     TravelDocument,
 )
 
@@ -119,12 +120,14 @@ def plb_overstays(*, user: User, today: date | None = None) -> list[Overstay]:
     came_back = Crossing.objects.filter(
         traveller_id=OuterRef("traveller_id"),
         direction=Direction.INBOUND,
+        outcome=Outcome.CROSSED,
         crossed_at__gt=OuterRef("crossed_at"),
     )
     rows = (
         Crossing.objects.filter(
             post_id=post,
             direction=Direction.OUTBOUND,
+            outcome=Outcome.CROSSED,
             document__kind=DocumentKind.PLB,
             # A Timor-Leste holder leaving Indonesia is going home, not staying abroad.
             traveller__nationality="IDN",
@@ -199,3 +202,82 @@ def crossing_for_desk(*, user: User, crossing_id: UUID | str) -> Crossing:
     if crossing is None:
         raise NotFound(_("No such crossing."))
     return crossing
+
+
+HISTORY_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class TravellerHistory:
+    """What the desk shows of a traveller found again: recent crossings and the stay so far."""
+
+    crossings: list[Crossing]
+    last: Crossing | None  # the last crossing that went through (a refusal leaves no stay)
+    days_since: int | None
+
+    @property
+    def proposed_direction(self) -> str:
+        """The way a returning traveller goes now: back the other way ('' when unknown)."""
+        if self.last is None:
+            return ""
+        if self.last.direction == Direction.OUTBOUND:
+            return Direction.INBOUND
+        return Direction.OUTBOUND
+
+
+def traveller_history(
+    *, user: User, traveller_id: UUID | str, today: date | None = None
+) -> TravellerHistory:
+    """The recent crossings of a traveller the desk found known at its post, newest first.
+
+    Call it only for a traveller ``document_lookup`` returned (the look-up decides what the
+    desk may know and writes the access log).
+    """
+    _post_of(user, Capability.REGISTER_CROSSING)
+    rows = list(
+        Crossing.objects.filter(traveller_id=traveller_id, deleted_at__isnull=True)
+        .select_related("post", "document")
+        .order_by("-crossed_at")[:HISTORY_SHOWN]
+    )
+    last = next((c for c in rows if c.outcome == Outcome.CROSSED), None)
+    if last is None and len(rows) == HISTORY_SHOWN:
+        last = (
+            Crossing.objects.filter(
+                traveller_id=traveller_id, outcome=Outcome.CROSSED, deleted_at__isnull=True
+            )
+            .select_related("post", "document")
+            .order_by("-crossed_at")
+            .first()
+        )
+    today = today or timezone.localdate()
+    days = (today - timezone.localdate(last.crossed_at)).days if last is not None else None
+    return TravellerHistory(crossings=rows, last=last, days_since=days)
+
+
+def last_crossing_of_document(
+    *, user: User, kind: str, issuing_state: str, number: str
+) -> Crossing | None:
+    """The last crossing (not a refusal) of the traveller holding this document, if known here.
+
+    For the warning before a second entry or exit in the same direction; it shows no
+    identity, so it writes no access log.
+    """
+    post = _post_of(user, Capability.REGISTER_CROSSING)
+    number = number.strip().upper()[:30]
+    if not number:
+        return None
+    traveller_ids = TravelDocument.objects.filter(
+        _known_at(post),
+        kind=kind,
+        issuing_state=issuing_state.strip().upper()[:3],
+        number=number,
+        deleted_at__isnull=True,
+    ).values("traveller_id")
+    return (
+        Crossing.objects.filter(
+            traveller_id__in=traveller_ids, outcome=Outcome.CROSSED, deleted_at__isnull=True
+        )
+        .select_related("post")
+        .order_by("-crossed_at")
+        .first()
+    )

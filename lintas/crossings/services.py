@@ -29,11 +29,13 @@ from lintas.crossings.models import (
     DocumentKind,
     KilbCard,
     MarketVisit,
+    Outcome,
     PlbDestination,
     PlbDistrict,
     PlbDistrictStatus,
     PostPlbPolicy,
     Purpose,
+    RefusalReason,
     Sex,
     TravelDocument,
     Traveller,
@@ -46,6 +48,15 @@ logger = logging.getLogger(__name__)
 MRZ_CHECK_FAILED = _(
     "Check failed: compare with the document, correct it, or confirm the data by hand below."
 )
+DOCUMENT_EXPIRED_ACCEPT = _(
+    "The document has expired. Record a refusal, or give the reason it is accepted below."
+)
+# A document rule the officer may set aside with a reason (a citizen coming home on an
+# expired passport is admitted); every other rule is kept only with a refusal.
+ACCEPTABLE_WITH_REASON = frozenset({"document_expired"})
+# The same traveller, direction and outcome saved again this soon is the same crossing
+# saved twice (two desks, or a double send with a new id).
+DUPLICATE_WINDOW = timedelta(minutes=10)
 COUNTRY_CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DOCUMENT_NUMBER_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -89,6 +100,10 @@ class CrossingData:
     group_id: uuid.UUID | None = None
     observations: tuple[str, ...] = ()
     sponsor_phone: str = ""
+    outcome: str = Outcome.CROSSED
+    refusal_reason: str = ""
+    # Why a document failing a rule is accepted (see ``ACCEPTABLE_WITH_REASON``).
+    document_reason: str = ""
 
 
 @dataclass
@@ -146,7 +161,7 @@ def _clean_traveller(data: TravellerData, problems: _Problems) -> dict[str, Any]
     return out
 
 
-def _check_document(
+def _document_rule_problems(
     doc: DocumentData,
     traveller: dict[str, Any],
     *,
@@ -154,14 +169,11 @@ def _check_document(
     direction: str,
     destination: str,
     today: date,
-    problems: _Problems,
-) -> None:
-    if doc.kind not in DocumentKind.values:
-        problems.add("kind", _("Unknown document kind."))
-        return
-    if doc.expiry_date is not None and doc.expiry_date < today and doc.kind != DocumentKind.PLB:
-        problems.add("expiry_date", rules.PROBLEM_MESSAGES["document_expired"])
+) -> list[tuple[str, str]]:
+    """The document rules ``doc`` breaks, as (form field, problem code)."""
     codes: list[tuple[str, str]] = []
+    if doc.expiry_date is not None and doc.expiry_date < today and doc.kind != DocumentKind.PLB:
+        codes.append(("expiry_date", "document_expired"))
     if doc.kind == DocumentKind.KTP:
         codes += [
             ("number", c)
@@ -180,8 +192,48 @@ def _check_document(
             )
         ]
         codes += [(f, c) for f, c in _plb_holder_problems(traveller, post, direction, destination)]
+    return codes
+
+
+def _kept_document_problems(
+    codes: list[tuple[str, str]],
+    *,
+    refused: bool,
+    reason: str,
+    problems: _Problems,
+) -> list[str]:
+    """The rule problems recorded with the crossing; the others refuse the registration.
+
+    A refusal records the document as it was presented, whatever it breaks. A crossing
+    accepts an expired document only with the officer's reason.
+    """
+    if refused:
+        return [code for _name, code in codes]
+    kept = []
     for name, code in codes:
-        problems.add(name, rules.PROBLEM_MESSAGES[code])
+        if code in ACCEPTABLE_WITH_REASON and reason:
+            kept.append(code)
+        elif code in ACCEPTABLE_WITH_REASON:
+            problems.add(name, DOCUMENT_EXPIRED_ACCEPT)
+            problems.add("document_reason", _("Give the reason, or record a refusal."))
+        else:
+            problems.add(name, rules.PROBLEM_MESSAGES[code])
+    return kept
+
+
+def _check_outcome(crossing: CrossingData, notes: str, problems: _Problems) -> str:
+    """The refusal reason to record ('' for a crossing); problems for a bad combination."""
+    if crossing.outcome not in Outcome.values:
+        problems.add("outcome", _("Choose crossed or refused."))
+        return ""
+    if crossing.outcome != Outcome.REFUSED:
+        return ""  # a reason left selected when the officer chose "crossed" means nothing
+    if crossing.refusal_reason not in RefusalReason.values:
+        problems.add("refusal_reason", _("Give the reason for the refusal."))
+        return ""
+    if crossing.refusal_reason == RefusalReason.OTHER and not notes:
+        problems.add("notes", _("Say in the notes why the traveller was refused."))
+    return crossing.refusal_reason
 
 
 def _plb_holder_problems(
@@ -314,6 +366,8 @@ def crossing_register(
         size=3,
     )
     doc = DocumentData(**{**document.__dict__, "number": number, "issuing_state": state})
+    if doc.kind not in DocumentKind.values:
+        problems.add("kind", _("Unknown document kind."))
     if crossing.direction not in Direction.values:
         problems.add("direction", _("Choose a direction."))
     if crossing.purpose not in Purpose.values:
@@ -328,6 +382,7 @@ def crossing_register(
         ("recruiter_name", 150),
         ("placement_agency_licence", 60),
         ("notes", 500),
+        ("document_reason", 200),
     ):
         try:
             texts[name] = clean_text(
@@ -351,20 +406,71 @@ def crossing_register(
     when = crossing.crossed_at or timezone.now()
     if when > timezone.now() + timedelta(minutes=5):
         problems.add("crossed_at", _("A crossing cannot be in the future."))
+    refusal_reason = _check_outcome(crossing, texts.get("notes", ""), problems)
+    refused = crossing.outcome == Outcome.REFUSED
     problems.raise_if_any()
-    _check_document(
-        doc,
-        tdata,
-        post=post,
-        direction=crossing.direction,
-        destination=texts["destination"],
-        today=timezone.localdate(when),
+    kept = _kept_document_problems(
+        _document_rule_problems(
+            doc,
+            tdata,
+            post=post,
+            direction=crossing.direction,
+            destination=texts["destination"],
+            today=timezone.localdate(when),
+        ),
+        refused=refused,
+        reason=texts["document_reason"],
         problems=problems,
     )
-    if doc.mrz_errors and not accept_document_problems:
+    if doc.mrz_errors and not accept_document_problems and not refused:
         for error in doc.mrz_errors:
             problems.add(mrz_error_field(error), MRZ_CHECK_FAILED)
     problems.raise_if_any()
+    if not kept:
+        texts["document_reason"] = ""
+    try:
+        return _crossing_write(
+            actor=actor,
+            post=post,
+            doc=doc,
+            tdata=tdata,
+            crossing=crossing,
+            crossing_id=crossing_id,
+            entry_point=entry_point,
+            when=when,
+            texts=texts,
+            observations=observations,
+            sponsor_phone=sponsor_phone,
+            refusal_reason=refusal_reason,
+            document_problems=[*doc.mrz_errors, *kept],
+        )
+    except IntegrityError:
+        # The same crossing id sent twice at once (a retry racing the first send), or
+        # another desk saving the same new document a moment ago.
+        earlier = Crossing.objects.filter(pk=crossing_id).first() if crossing_id else None
+        if earlier is not None and earlier.created_by_id == actor.pk:
+            return earlier
+        raise Conflict(
+            _("This traveller was saved at another desk a moment ago: scan the document again.")
+        ) from None
+
+
+def _crossing_write(
+    *,
+    actor: User,
+    post: Post,
+    doc: DocumentData,
+    tdata: dict[str, Any],
+    crossing: CrossingData,
+    crossing_id: uuid.UUID | None,
+    entry_point: EntryPoint | None,
+    when: datetime,
+    texts: dict[str, str],
+    observations: list[str],
+    sponsor_phone: str,
+    refusal_reason: str,
+    document_problems: list[str],
+) -> Crossing:
     with transaction.atomic():
         group = None
         if crossing.group_id is not None:
@@ -382,8 +488,11 @@ def crossing_register(
                 value=crossing.goods_value_idr or 0,
                 on=timezone.localdate(when),
             )
+        retried = _refuse_double_save(travel_document, crossing, crossing_id, when)
+        if retried is not None and retried.created_by_id == actor.pk:
+            return retried
         outbound = None
-        if crossing.direction == Direction.INBOUND:
+        if crossing.direction == Direction.INBOUND and crossing.outcome == Outcome.CROSSED:
             outbound = _open_outbound(travel_document.traveller_id)
         saved = Crossing(
             traveller_id=travel_document.traveller_id,
@@ -391,13 +500,15 @@ def crossing_register(
             post=post,
             entry_point=entry_point,
             direction=crossing.direction,
+            outcome=crossing.outcome,
+            refusal_reason=refusal_reason,
             crossed_at=when,
             purpose=crossing.purpose,
             group=group,
             goods_value_idr=crossing.goods_value_idr,
             kilb=kilb,
             outbound=outbound,
-            document_problems=list(doc.mrz_errors),
+            document_problems=document_problems,
             observations=observations,
             sponsor_phone=sponsor_phone,
             created_by=actor,
@@ -415,9 +526,12 @@ def crossing_register(
                 "document_id",
                 "post_id",
                 "direction",
+                "outcome",
+                "refusal_reason",
                 "purpose",
                 "crossed_at",
                 "document_problems",
+                "document_reason",
                 "observations",
             ],
         )
@@ -463,9 +577,57 @@ def _kilb_for(number: str, document: TravelDocument, *, value: int, on: date) ->
     return card
 
 
+def _refuse_double_save(
+    document: TravelDocument,
+    crossing: CrossingData,
+    crossing_id: uuid.UUID | None,
+    when: datetime,
+) -> Crossing | None:
+    """Refuse the same traveller, direction and outcome saved again within minutes.
+
+    Only when nothing else of the traveller's was saved after it (the other way round).
+
+    The traveller's row is locked first, so two desks saving one traveller at the same
+    moment take turns (SQLite's write transactions are serialised already). A retry of a
+    send that was committed while it waited for the lock is returned, not refused.
+    """
+    list(Traveller.objects.select_for_update().filter(pk=document.traveller_id).values("pk"))
+    if crossing_id is not None:
+        retried = Crossing.objects.filter(pk=crossing_id).first()
+        if retried is not None:
+            return retried
+    # The traveller's latest record around this moment: the same again is a double save,
+    # a crossing the other way in between (a trader out and back twice) is not.
+    earlier = (
+        Crossing.objects.filter(
+            traveller_id=document.traveller_id,
+            crossed_at__gt=when - DUPLICATE_WINDOW,
+            crossed_at__lt=when + DUPLICATE_WINDOW,
+            deleted_at__isnull=True,
+        )
+        .select_related("created_by")
+        .order_by("-crossed_at")
+        .first()
+    )
+    if earlier is not None and (earlier.direction, earlier.outcome) == (
+        crossing.direction,
+        crossing.outcome,
+    ):
+        raise Conflict(
+            _("This crossing was already saved at %(time)s by %(officer)s.")
+            % {
+                "time": timezone.localtime(earlier.crossed_at).strftime("%H:%M"),
+                "officer": earlier.created_by.username if earlier.created_by else "-",
+            }
+        )
+    return None
+
+
 def _open_outbound(traveller_id: Any) -> Crossing | None:
     last = (
-        Crossing.objects.filter(traveller_id=traveller_id, deleted_at__isnull=True)
+        Crossing.objects.filter(
+            traveller_id=traveller_id, outcome=Outcome.CROSSED, deleted_at__isnull=True
+        )
         .order_by("-crossed_at")
         .only("id", "direction")
         .first()

@@ -17,6 +17,8 @@ from lintas.crossings.models import (
     Direction,
     DocumentKind,
     KilbCard,
+    Outcome,
+    RefusalReason,
     TravelDocument,
     Traveller,
 )
@@ -33,6 +35,13 @@ def _crossing_rules(ctx: NodeContext, writes: list[NodeWrite]) -> None:
     outbound = ctx.rows(Crossing, [w.value("outbound_id") for w in writes])
     groups = ctx.rows(CrossingGroup, [w.value("group_id") for w in writes])
     for w in writes:
+        if w.value("direction") not in Direction.values:
+            raise refuse(w, "direction", _("Unknown direction."))
+        outcome, reason = w.value("outcome"), w.value("refusal_reason")
+        if outcome not in Outcome.values or (
+            (reason in RefusalReason.values) != (outcome == Outcome.REFUSED)
+        ):
+            raise refuse(w, "outcome", _("A refusal needs its reason, and only a refusal has one."))
         point = entry_points.get(str(w.value("entry_point_id")))
         if point is None or str(getattr(point, "post_id", "")) != str(ctx.post_id):
             raise refuse(w, "entry_point", _("The entry point is not one of this post's."))
@@ -52,6 +61,7 @@ def _crossing_rules(ctx: NodeContext, writes: list[NodeWrite]) -> None:
                 out is None
                 or str(getattr(out, "traveller_id", "")) != traveller
                 or getattr(out, "direction", "") != Direction.OUTBOUND
+                or getattr(out, "outcome", "") != Outcome.CROSSED
             ):
                 raise refuse(w, "outbound", _("The outbound crossing is not the traveller's."))
         group_id = w.value("group_id")

@@ -8,6 +8,7 @@ import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,7 @@ from lintas.crossings.models import (
     Direction,
     DocumentKind,
     MarketVisit,
+    Outcome,
     Purpose,
     TravelDocument,
 )
@@ -99,7 +101,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         form = CrossingForm(initial=_desk_defaults(request), post=user.post)
         return _desk_page(request, user, form)
     form = CrossingForm(request.POST, post=user.post)
-    if form.is_valid():
+    if form.is_valid() and not _same_direction_again(user, form):
         group_id = (request.session.get(DESK_MEMORY) or {}).get("group_id")
         with shown_on(form) as refused:
             crossing = services.crossing_register(
@@ -114,9 +116,14 @@ def desk(request: HttpRequest) -> HttpResponse:
                 "entry_point": d["entry_point"],
                 "purpose": d["purpose"],
             }
+            saved = (
+                _("Refusal saved: %(name)s, %(direction)s.")
+                if crossing.outcome == Outcome.REFUSED
+                else _("Saved: %(name)s, %(direction)s.")
+            )
             messages.success(
                 request,
-                _("Saved: %(name)s, %(direction)s.")
+                saved
                 % {
                     "name": crossing.traveller.full_name,
                     "direction": crossing.get_direction_display(),
@@ -124,6 +131,32 @@ def desk(request: HttpRequest) -> HttpResponse:
             )
             return redirect("crossings:desk")
     return _desk_page(request, user, form, status=400)
+
+
+def _same_direction_again(user: User, form: CrossingForm) -> bool:
+    """Warn before a second entry (or exit) with no crossing the other way in between."""
+    d = form.cleaned_data
+    if d["outcome"] != Outcome.CROSSED or d["confirm_direction"]:
+        return False
+    last = selectors.last_crossing_of_document(
+        user=user, kind=d["kind"], issuing_state=d["issuing_state"], number=d["number"]
+    )
+    if last is None or last.direction != d["direction"] or last.pk == d["crossing_id"]:
+        return False  # no history, the other way, or this very form sent again
+    form.add_error(
+        "direction",
+        _(
+            "Already recorded: %(direction)s on %(date)s at %(post)s, with no crossing back "
+            "since. Check the direction, or confirm below."
+        )
+        % {
+            "direction": last.get_direction_display(),
+            "date": timezone.localtime(last.crossed_at).strftime("%Y-%m-%d %H:%M"),
+            "post": last.post.name,
+        },
+    )
+    form.same_direction_warning = True
+    return True
 
 
 def _last_screening(request: HttpRequest, user: User) -> Any:
@@ -183,7 +216,8 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
         message = str(SCAN_MESSAGES["too_large"])
         mrz_errors: tuple[str, ...] = ()
         earlier = []
-    else:
+    history = None
+    if len(text) <= SCAN_MAX:
         found: list[TravelDocument] = []
 
         def lookup(number: str) -> TravelDocument | None:
@@ -193,11 +227,27 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
             return document
 
         outcome = read_scan(text.replace("\x00", ""), lookup=lookup)
+        if outcome.found and not found and outcome.initial.get("number"):
+            # A scanned MRZ of a document seen before: the same look-up, same scope.
+            known = selectors.document_lookup(user=user, number=outcome.initial["number"])
+            if known is not None and (known.kind, known.issuing_state) == (
+                outcome.initial["kind"],
+                outcome.initial["issuing_state"],
+            ):
+                found.append(known)
         # A traveller known here and confirmed to be travellers seen at other posts.
         earlier = crossings_elsewhere(user=user, traveller=found[0].traveller) if found else []
         outcome_initial = outcome.initial
         message = str(SCAN_MESSAGES.get(outcome.format_error, ""))
         mrz_errors = outcome.mrz_errors
+        if found:
+            history = selectors.traveller_history(user=user, traveller_id=found[0].traveller_id)
+            if history.last is not None:
+                outcome_initial = {
+                    **outcome_initial,
+                    "direction": history.proposed_direction,
+                    "purpose": history.last.purpose,
+                }
     initial = {**_desk_defaults(request), **outcome_initial}
     form = CrossingForm(initial=initial, post=user.post)
     return render(
@@ -210,6 +260,7 @@ def desk_scan(request: HttpRequest) -> HttpResponse:
             "problems": mrz_problems(mrz_errors),
             "scan_ok": not message and not mrz_errors,
             "earlier": earlier,
+            "history": history,
         },
     )
 

@@ -75,6 +75,14 @@ FACTS: dict[str, Fact] = {
     "group_young_women_or_children": Fact("int", _("Young women and children in the same group")),
     "market_day_visit": Fact("bool", _("Crossing for the border market")),
     "document_problems": Fact("bool", _("Document checks failed and were confirmed by hand")),
+    "refused": Fact("bool", _("The officer refused entry or exit")),
+    "refusal_reason": Fact(
+        "str",
+        _(
+            "Why: expired_document, no_plb_for_post, suspected_trafficking, "
+            "no_placement_papers or other ('' when not refused)"
+        ),
+    ),
     **{f"observed_{code}": Fact("bool", text) for code, text in OBSERVATIONS.items()},
 }
 
@@ -125,6 +133,8 @@ def crossing_facts(
         "group_young_women_or_children": young_or_child,
         "market_day_visit": crossing.purpose == Purpose.MARKET,
         "document_problems": bool(crossing.document_problems),
+        "refused": crossing.outcome == "refused",
+        "refusal_reason": crossing.refusal_reason,
     }
     for code in OBSERVATIONS:
         facts[f"observed_{code}"] = code in observed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -111,3 +113,18 @@ def watch_entries_of(*, user: User, watch_list: WatchList) -> QuerySet[WatchList
     if watch_list.kind == WatchListKind.SURVIVOR:
         qs = qs.filter(case_worker=user)
     return qs.order_by("full_name")
+
+
+def alerts_of_traveller(*, user: User, traveller_id: UUID | str, limit: int = 5) -> list[Alert]:
+    """Earlier alerts about a traveller's crossings, for a supervisor at the desk.
+
+    Only the alerts the user may see anyway, and never a quiet survivor alert.
+    """
+    if not user.can(Capability.VIEW_ALERTS):
+        return []
+    return list(
+        alerts_visible(user=user)
+        .filter(audience=AlertAudience.POST, crossing__traveller_id=traveller_id)
+        .select_related("crossing", "post")
+        .order_by("-created_at")[:limit]
+    )

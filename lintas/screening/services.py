@@ -205,6 +205,35 @@ def _max_level(*levels: str) -> str:
     return max(levels, key=lambda lv: LEVEL_ORDER[Level(lv)])
 
 
+def refusal_findings(crossing: Crossing) -> list[dict[str, Any]]:
+    """The officer's own reason for a refusal, when it points at trafficking."""
+    if crossing.outcome != "refused":
+        return []
+    if crossing.refusal_reason == "suspected_trafficking":
+        return [
+            {
+                "id": "REFUSED-SUSPECTED-TRAFFICKING",
+                "strength": "strong",
+                "text_id": "Petugas menolak pelintas karena dugaan perdagangan orang.",
+                "text_en": "The officer refused the traveller on suspicion of trafficking.",
+                "params": {},
+            }
+        ]
+    if crossing.refusal_reason == "no_placement_papers":
+        return [
+            {
+                "id": "REFUSED-NO-PLACEMENT-PAPERS",
+                "strength": "medium",
+                "text_id": "Pekerja migran ditolak tanpa dokumen penempatan: mungkin mencoba "
+                "jalur lain.",
+                "text_en": "A migrant worker refused without placement papers: may try another "
+                "way across.",
+                "params": {},
+            }
+        ]
+    return []
+
+
 def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResult:
     """Screen a crossing as it is saved: indicators, patterns and watch lists.
 
@@ -233,6 +262,7 @@ def crossing_screen(*, crossing: Crossing, actor: User | None) -> ScreeningResul
         f.as_dict() for f in rules.evaluate(ruleset.indicators, facts)
     ]
     findings += licence_findings(licence)
+    findings += refusal_findings(crossing)
     findings += [h.as_dict() for h in escort_pattern(crossing, members)]
     findings += [h.as_dict() for h in sponsor_pattern(crossing)]
     traveller = crossing.traveller

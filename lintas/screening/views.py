@@ -103,6 +103,16 @@ def alert_detail(request: HttpRequest, alert_id: str) -> HttpResponse:
             "elsewhere": alerts_elsewhere(crossing=alert.crossing)
             if alert.crossing and alert.audience == AlertAudience.POST
             else [],
+            # The same traveller's earlier alerts here: a pattern the supervisor should see.
+            "earlier": [
+                a
+                for a in selectors.alerts_of_traveller(
+                    user=user, traveller_id=alert.crossing.traveller_id, limit=6
+                )
+                if a.pk != alert.pk
+            ][:5]
+            if alert.crossing and alert.audience == AlertAudience.POST
+            else [],
         },
         status=status,
     )

@@ -152,3 +152,24 @@ def test_market_api(
     assert twice.status_code == 409
     assert client.get("/api/market/open").json() == []
     assert MarketVisit.objects.count() == 1
+
+
+def test_a_refusal_through_the_api(api: Client) -> None:
+    body = payload(outcome="refused", refusal_reason="")
+    missing = post(api, "/api/crossings", body)
+    assert missing.status_code == 422
+    assert missing.json()["fields"] == {"refusal_reason": "Isi alasan penolakan."}
+    wrong = post(api, "/api/crossings", {**body, "refusal_reason": "bribe"})
+    assert wrong.status_code == 422
+    assert Crossing.objects.count() == 0
+    body["refusal_reason"] = "no_placement_papers"
+    saved = post(api, "/api/crossings", body)
+    assert saved.status_code == 201, saved.content
+    assert (saved.json()["outcome"], saved.json()["refusal_reason"]) == (
+        "refused",
+        "no_placement_papers",
+    )
+    assert post(api, "/api/crossings", body).status_code == 201  # the same id: the same crossing
+    assert list(Crossing.objects.values_list("outcome", "refusal_reason")) == [
+        ("refused", "no_placement_papers")
+    ]

@@ -12,6 +12,7 @@ from lintas.accounts.models import User
 from lintas.audit.models import AuditEntry
 from lintas.crossings import selectors
 from lintas.crossings.models import TravelDocument
+from lintas.crossings.services import CrossingData
 from lintas.places.models import Post
 from lintas.sync.models import SyncNode
 from tests.crossings.conftest import register
@@ -76,8 +77,11 @@ def test_a_traveller_who_crossed_at_wini_is_known_there(
     officer_at: Callable[[str], User], login_client: Callable[[User], Client]
 ) -> None:
     crossing = register(officer_at("motaain"))
-    # The same traveller crosses at Wini later (the officer types the passport in by hand).
-    again = register(officer_at("wini"))
+    # The same traveller comes back through Wini (the officer types the passport in by hand).
+    again = register(
+        officer_at("wini"),
+        crossing=CrossingData(direction="in", purpose="family", entry_point_code="wini-wini"),
+    )
     assert again.traveller_id == crossing.traveller_id
     html = _scan(login_client(officer_at("wini")), "C7654321")
     assert field_value(html, "surname") == "Bria"

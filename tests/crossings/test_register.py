@@ -129,7 +129,7 @@ def test_failed_mrz_check_refuses_until_confirmed_and_is_kept(
     assert crossing.document_problems == ["birth_date check digit"]
 
 
-def test_expired_passport_is_refused(officer_at: Callable[[str], User]) -> None:
+def test_expired_passport_needs_a_reason_or_a_refusal(officer_at: Callable[[str], User]) -> None:
     doc = DocumentData(
         kind=DocumentKind.PASSPORT,
         number="C1",
@@ -140,7 +140,11 @@ def test_expired_passport_is_refused(officer_at: Callable[[str], User]) -> None:
     before = counts()
     with pytest.raises(ValidationFailed) as exc:
         register(officer, document=doc)
-    assert set(exc.value.field_errors) == {"expiry_date"}
+    assert {k: str(v) for k, v in exc.value.field_errors.items()} == {
+        "expiry_date": "Dokumen sudah kedaluwarsa. Catat sebagai penolakan, atau isi alasan "
+        "dokumen tetap diterima di bawah.",
+        "document_reason": "Isi alasannya, atau catat sebagai penolakan.",
+    }
     assert counts() == before
 
 

@@ -98,6 +98,7 @@ def test_escort_with_three_young_women_in_ninety_days(officer: User) -> None:
             born=date(1970, 1, 1),
             number="B7001234",
             group_id=group.pk,
+            crossed_at=timezone.now() - timedelta(days=10 * (2 - i)),
         )
         last = cross(
             officer,
@@ -106,6 +107,7 @@ def test_escort_with_three_young_women_in_ninety_days(officer: User) -> None:
             sex="F",
             born=date(2005, 3, i + 1),
             group_id=group.pk,
+            crossed_at=timezone.now() - timedelta(days=10 * (2 - i)),
         )
     assert "PATTERN-ESCORT" in reason_ids(last)
     assert ScreeningResult.objects.get(crossing=last).level == "high"
@@ -261,6 +263,7 @@ def test_parents_with_their_own_children_are_no_escort_pattern(officer: User) ->
             born=date(1975, 1, 1),
             number="B7009999",
             group_id=group.pk,
+            crossed_at=timezone.now() - timedelta(days=10 * (2 - i)),
         )
         last = cross(
             officer,
@@ -269,6 +272,7 @@ def test_parents_with_their_own_children_are_no_escort_pattern(officer: User) ->
             sex="F",
             born=date(2012, 1, i + 1),
             group_id=group.pk,
+            crossed_at=timezone.now() - timedelta(days=10 * (2 - i)),
             observations=("with_parent_or_guardian",),
         )
     assert "PATTERN-ESCORT" not in reason_ids(last)

@@ -438,6 +438,24 @@ def _rule_forgeries(
         "policy.entry_point",
     )
     yield (
+        "crossings.crossing",
+        "a refusal with no reason",
+        at("crossings.crossing", outcome="refused", refusal_reason=""),
+        "policy.outcome",
+    )
+    yield (
+        "crossings.crossing",
+        "a crossing with a refusal reason",
+        at("crossings.crossing", refusal_reason="suspected_trafficking"),
+        "policy.outcome",
+    )
+    yield (
+        "crossings.crossing",
+        "a direction that is neither",
+        at("crossings.crossing", direction="up"),
+        "policy.direction",
+    )
+    yield (
         "screening.alert",
         "a quiet alert to anyone",
         at("screening.alert", audience="case_worker", recipient_id=str(p.wini.pk)),

@@ -24,6 +24,26 @@
     }
   });
 
+  // One key each for what changes between travellers: F2 turns the direction round,
+  // F4 moves the purpose on (Shift+F4 back). The focus stays where the officer was.
+  document.addEventListener("keydown", function (event) {
+    var form = document.getElementById("desk-form");
+    if (!form || (event.key !== "F2" && event.key !== "F4")) { return; }
+    event.preventDefault();
+    if (event.key === "F2") {
+      var radios = form.querySelectorAll('input[name="direction"]');
+      for (var i = 0; i < radios.length; i++) {
+        if (!radios[i].checked) { radios[i].checked = true; break; }
+      }
+      return;
+    }
+    var purpose = form.querySelector('select[name="purpose"]');
+    if (purpose) {
+      var n = purpose.options.length;
+      purpose.selectedIndex = (purpose.selectedIndex + (event.shiftKey ? n - 1 : 1)) % n;
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var form = document.getElementById("desk-form");
     if (!form || !form.contains(event.detail.elt) && event.detail.elt !== form) { return; }

@@ -181,14 +181,17 @@ class Simulation:
 
     # --- the desks --------------------------------------------------------------------
 
-    def _body(self, index: int, ticket: int, travellers: list[str], rng: random.Random) -> Any:
+    def _body(self, index: int, ticket: int, travellers: dict[str, str], rng: random.Random) -> Any:
+        """A new traveller goes either way; one who comes back goes the other way."""
         if travellers and rng.random() < 0.4:
-            number = rng.choice(travellers)
+            number = rng.choice(sorted(travellers))
+            direction = "in" if travellers[number] == "out" else "out"
         else:
             number = f"N{index}T{ticket:07d}"
+            direction = rng.choice(["out", "in"])
         post = self.codes[index][1]
         return number, {
-            "direction": rng.choice(["out", "in"]),
+            "direction": direction,
             "purpose": rng.choice(["family", "trade", "work", "tourism"]),
             "entry_point": f"{post}-{post}",
             "traveller": {
@@ -210,7 +213,7 @@ class Simulation:
 
     def desk_worker(self, index: int) -> None:
         rng = random.Random(self.config.seed * 1000 + index)
-        desk, travellers = self.desks[index], list[str]()
+        desk, travellers = self.desks[index], dict[str, str]()
         while not self.stop.is_set():
             with self.lock:
                 if self.next_ticket >= self.config.events:
@@ -220,7 +223,7 @@ class Simulation:
             number, body = self._body(index, ticket, travellers, rng)
             body["id"] = str(uuid7())
             if self._register(desk, body):
-                travellers.append(number)
+                travellers[number] = body["direction"]
                 with self.lock:
                     self.confirmed.append((self.codes[index][0], body["id"], body["notes"]))
 

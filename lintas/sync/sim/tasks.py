@@ -85,8 +85,9 @@ def rename(*, actor: str, username: str, full_name: str) -> None:
 def crossings(*, username: str, count: int, days: float, seed: int) -> int:
     """Register ``count`` crossings at this node through the service, spread over ``days``.
 
-    Two in five travellers come back with a passport registered before; the rest are new
-    (a traveller, a passport and a crossing). Returns the number registered.
+    Two in five travellers come back with a passport registered before, going the other way
+    from their last crossing; the rest are new (a traveller, a passport and a crossing).
+    Returns the number registered.
     """
     from datetime import date, timedelta
     from random import Random
@@ -104,13 +105,15 @@ def crossings(*, username: str, count: int, days: float, seed: int) -> int:
     post = officer.post_id
     rng = Random(seed)
     now = timezone.now()
-    numbers: list[str] = []
+    numbers: dict[str, str] = {}
     for i in range(count):
         if numbers and rng.random() < 0.4:
-            number = rng.choice(numbers)
+            number = rng.choice(sorted(numbers))
+            direction = "in" if numbers[number] == "out" else "out"
         else:
             number = f"B{seed % 100:02d}{i:07d}"
-            numbers.append(number)
+            direction = rng.choice(["out", "in"])
+        numbers[number] = direction
         crossing_register(
             actor=officer,
             traveller=TravellerData(
@@ -126,7 +129,7 @@ def crossings(*, username: str, count: int, days: float, seed: int) -> int:
                 expiry_date=date(2035, 1, 1),
             ),
             crossing=CrossingData(
-                direction=rng.choice(["out", "in"]),
+                direction=direction,
                 purpose=rng.choice(["family", "trade", "work", "tourism"]),
                 entry_point_code=f"{post}-{post}",
                 destination="Batugade",
