@@ -49,6 +49,8 @@ class Capability(StrEnum):
     REGISTER_MARKET_VISIT = "register_market_visit"
     MANAGE_BORDER_RULES = "manage_border_rules"
     ISSUE_KILB = "issue_kilb"
+    # Extend a border-pass holder's stay abroad from 10 to 30 days.
+    EXTEND_PLB_STAY = "extend_plb_stay"
     VIEW_ALERTS = "view_alerts"
     HOLD_INTERVIEW = "hold_interview"
     MANAGE_RULESETS = "manage_rulesets"
@@ -81,6 +83,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         Capability.REGISTER_CROSSING,
         Capability.VIEW_POST_CROSSINGS,
         Capability.ISSUE_KILB,
+        Capability.EXTEND_PLB_STAY,
         Capability.HOLD_INTERVIEW,
     },
     Role.MARKET_REGISTRAR: _EVERYONE | {Capability.REGISTER_MARKET_VISIT},
@@ -88,6 +91,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     | {
         Capability.VIEW_POST_CROSSINGS,
         Capability.ISSUE_KILB,
+        Capability.EXTEND_PLB_STAY,
         Capability.VIEW_ALERTS,
         Capability.HOLD_INTERVIEW,
         Capability.MANAGE_WATCH_LISTS,

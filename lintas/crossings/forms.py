@@ -10,6 +10,7 @@ from lintas.crossings.models import (
     Direction,
     DocumentKind,
     Outcome,
+    PlbDestination,
     Purpose,
     RefusalReason,
     Sex,
@@ -24,6 +25,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CrossingForm(forms.Form):
     # Set when the desk warns of a second crossing in the same direction.
     same_direction_warning = False
+
+    def plb_destinations(self) -> list[PlbDestination]:
+        """The Timor-Leste sub-districts a border pass is valid for, offered as destinations."""
+        return list(PlbDestination.objects.only("name", "municipality"))
 
     crossing_id = forms.UUIDField(widget=forms.HiddenInput)
     mrz_format = forms.CharField(required=False, max_length=4, widget=forms.HiddenInput)
@@ -67,7 +72,13 @@ class CrossingForm(forms.Form):
         required=False,
         help_text=_("Needed for border-pass holders, e.g. 53.04.02"),
     )
-    destination = forms.CharField(label=_("Destination"), max_length=150, required=False)
+    destination = forms.CharField(
+        label=_("Destination"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "plb-destinations", "autocomplete": "off"}),
+        help_text=_("A border pass: one of the sub-districts offered."),
+    )
     employer_name = forms.CharField(label=_("Employer"), max_length=150, required=False)
     recruiter_name = forms.CharField(label=_("Recruiter"), max_length=150, required=False)
     placement_agency_licence = forms.CharField(

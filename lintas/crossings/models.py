@@ -161,6 +161,16 @@ class Crossing(LintasModel):
     observations = models.JSONField(default=list, blank=True)
     sponsor_phone = models.CharField(max_length=16, blank=True)
     notes = models.CharField(max_length=500, blank=True)
+    # A border-pass holder's stay abroad extended from 10 days to this many (at most 30).
+    stay_extended_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    stay_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stay_extension_reason = models.CharField(max_length=200, blank=True)
 
     objects = LintasQuerySet.as_manager()
 

@@ -35,6 +35,7 @@ PROBLEM_MESSAGES = {
     "plb_post_refuses": _("This post does not accept border passes at present."),
     "plb_destination": _("A border pass is valid only in the listed Timor-Leste sub-districts."),
     "document_expired": _("The document has expired."),
+    "plb_stay_extension": _("A border pass's stay can be extended to 11 to 30 days."),
 }
 
 
@@ -87,7 +88,17 @@ def plb_validity_problems(
     return problems
 
 
-def plb_overstay_days(*, left_on: date, today: date, extended: bool = False) -> int:
-    """Days past the allowed stay abroad (0 while within it)."""
-    allowed = PLB_STAY_EXTENDED_DAYS if extended else PLB_STAY_DAYS
+def plb_overstay_days(
+    *, left_on: date, today: date, extended: bool = False, stay_days: int | None = None
+) -> int:
+    """Days past the allowed stay abroad (0 while within it).
+
+    ``stay_days`` is the stay an officer extended to; ``extended`` alone means the longest.
+    """
+    allowed = stay_days or (PLB_STAY_EXTENDED_DAYS if extended else PLB_STAY_DAYS)
     return max(0, (today - left_on).days - allowed)
+
+
+def plb_stay_problem(days: int) -> str:
+    """'' for a stay an officer may extend to, else the problem (``plb_stay_extension``)."""
+    return "" if PLB_STAY_DAYS < days <= PLB_STAY_EXTENDED_DAYS else "plb_stay_extension"

@@ -110,13 +110,20 @@ class Overstay:
     crossing: Crossing
     days_abroad: int
     days_over: int
+    days_allowed: int = rules.PLB_STAY_DAYS
 
 
-def plb_overstays(*, user: User, today: date | None = None) -> list[Overstay]:
-    """Border-pass holders who left through the reader's post and are past the allowed stay."""
+# The most holders abroad a post's page lists at once (oldest first).
+ABROAD_SHOWN = 1000
+
+
+def plb_abroad(*, user: User, today: date | None = None) -> list[Overstay]:
+    """Border-pass holders who left through the reader's post and are not back, oldest first.
+
+    Each with the days abroad, the days allowed (10, or 30 once extended) and the days over.
+    """
     post = _post_of(user, Capability.VIEW_POST_CROSSINGS)
     today = today or timezone.localdate()
-    cutoff, _end = _day_bounds(today - timedelta(days=rules.PLB_STAY_DAYS))
     came_back = Crossing.objects.filter(
         traveller_id=OuterRef("traveller_id"),
         direction=Direction.INBOUND,
@@ -131,20 +138,25 @@ def plb_overstays(*, user: User, today: date | None = None) -> list[Overstay]:
             document__kind=DocumentKind.PLB,
             # A Timor-Leste holder leaving Indonesia is going home, not staying abroad.
             traveller__nationality="IDN",
-            crossed_at__lt=cutoff,
+            crossed_at__lt=_day_bounds(today)[1],
             deleted_at__isnull=True,
         )
         .exclude(Exists(came_back))
-        .select_related("traveller", "document")
+        .select_related("traveller", "document", "stay_extended_by")
         .order_by("crossed_at")
     )
     out = []
-    for row in rows[:500]:
+    for row in rows[:ABROAD_SHOWN]:
         left = timezone.localdate(row.crossed_at)
-        over = rules.plb_overstay_days(left_on=left, today=today)
-        if over > 0:
-            out.append(Overstay(row, (today - left).days, over))
+        allowed = row.stay_extended_to or rules.PLB_STAY_DAYS
+        over = rules.plb_overstay_days(left_on=left, today=today, stay_days=allowed)
+        out.append(Overstay(row, (today - left).days, over, allowed))
     return out
+
+
+def plb_overstays(*, user: User, today: date | None = None) -> list[Overstay]:
+    """Border-pass holders who left through the reader's post and are past the allowed stay."""
+    return [row for row in plb_abroad(user=user, today=today) if row.days_over > 0]
 
 
 def market_visits_open(*, user: User, day: date | None = None) -> QuerySet[MarketVisit]:

@@ -1,6 +1,7 @@
 """What a post node may write of crossings, as the registration services would.
 
-A node registers the crossings of its own post (``crossing_register``), its market visits
+A node registers the crossings of its own post (``crossing_register``) and extends a
+border-pass holder's stay (``plb_stay_extend``), its market visits
 (``market_visit_register`` and the check-out), crossing groups and KILB cards; it corrects
 a known document's dates. The hub checks each against the same rules.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from lintas.accounts.roles import Capability
+from lintas.crossings import rules
 from lintas.crossings.kilb import KILB_AGENCIES
 from lintas.crossings.models import (
     Crossing,
@@ -49,6 +51,17 @@ def _crossing_rules(ctx: NodeContext, writes: list[NodeWrite]) -> None:
         document = documents.get(str(w.value("document_id")))
         if document is None or str(getattr(document, "traveller_id", "")) != traveller:
             raise refuse(w, "document", _("The document is not the traveller's."))
+        extended_to = w.value("stay_extended_to")
+        if extended_to is not None and (
+            not isinstance(extended_to, int)
+            or rules.plb_stay_problem(extended_to)
+            or w.value("direction") != Direction.OUTBOUND
+            or outcome != Outcome.CROSSED
+            or getattr(document, "kind", "") != DocumentKind.PLB
+            or not str(w.value("stay_extension_reason") or "").strip()
+        ):
+            message = _("Only a border-pass holder's exit has a stay to extend, with a reason.")
+            raise refuse(w, "stay", message)
         card_id = w.value("kilb_id")
         if card_id is not None:
             card = cards.get(str(card_id))
@@ -121,7 +134,12 @@ def register_policies() -> None:
             "crossings.crossing",
             NodePolicy(
                 create=True,
+                # ``plb_stay_extend``: an officer of the post extends a holder's stay.
+                change=frozenset(
+                    {"stay_extended_to", "stay_extended_by_id", "stay_extension_reason"}
+                ),
                 capability=Capability.REGISTER_CROSSING,
+                officers={"stay_extended_by_id": Capability.EXTEND_PLB_STAY},
                 post="post_id",
                 rules=(_crossing_rules,),
             ),

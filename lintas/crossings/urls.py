@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/group/", views.desk_group, name="desk_group"),
     path("today/", views.crossings_today, name="today"),
     path("overstays/", views.overstays, name="overstays"),
+    path("overstays/extend/", views.overstay_extend, name="overstay_extend"),
     path("market/", views.market, name="market"),
     path("market/checkout/", views.market_checkout, name="market_checkout"),
     path("market/slip/<str:number>/", views.market_slip, name="market_slip"),

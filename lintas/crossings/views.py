@@ -18,7 +18,7 @@ from lintas.accounts.models import User
 from lintas.accounts.roles import Capability
 from lintas.common.ids import uuid7
 from lintas.common.pages import flashed, shown_on
-from lintas.crossings import selectors, services
+from lintas.crossings import selectors, services, stays
 from lintas.crossings.desk import mrz_error_field, read_scan
 from lintas.crossings.forms import CheckoutForm, CrossingForm, GroupForm, MarketVisitForm
 from lintas.crossings.models import (
@@ -298,7 +298,43 @@ def overstays(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if user.post_id is None:
         return forbidden(request)
-    return render(request, "crossings/overstays.html", {"rows": selectors.plb_overstays(user=user)})
+    abroad = selectors.plb_abroad(user=user)
+    return render(
+        request,
+        "crossings/overstays.html",
+        {
+            "rows": [r for r in abroad if r.days_over > 0],
+            "within": [r for r in abroad if r.days_over == 0],
+            "can_extend": user.can(Capability.EXTEND_PLB_STAY),
+        },
+    )
+
+
+def _whole_number(text: str) -> int:
+    """A whole number typed in a form; -1 (refused by the service) for anything else."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else -1
+
+
+@requires(Capability.EXTEND_PLB_STAY)
+@require_POST
+def overstay_extend(request: HttpRequest) -> HttpResponse:
+    """Extend a border-pass holder's stay to up to 30 days; the reason is kept with it."""
+    user = signed_in_user(request)
+    with flashed(request, fields=True) as refused:
+        crossing = stays.plb_stay_extend(
+            actor=user,
+            crossing_id=request.POST.get("crossing_id", ""),
+            reason=request.POST.get("reason", ""),
+            days=_whole_number(request.POST.get("days", "30")),
+        )
+    if not refused:
+        messages.success(
+            request,
+            _("Stay extended to %(days)s days: %(name)s.")
+            % {"days": crossing.stay_extended_to, "name": crossing.traveller.full_name},
+        )
+    return redirect("crossings:overstays")
 
 
 # --- market day -------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_a_known_traveller_shows_history_stay_and_the_direction_back(
         "Keluar dari Indonesia di PLBN Motaain 3 hari yang lalu. Usulan sekarang: Masuk Indonesia."
     )
     assert (checked(html, "direction"), selected(html, "purpose")) == ("in", "trade")
-    assert len(queries) == 11
+    assert len(queries) == 12
 
 
 def test_history_query_count_does_not_grow_with_crossings(
@@ -93,7 +93,7 @@ def test_history_query_count_does_not_grow_with_crossings(
     with CaptureQueriesContext(connection) as queries:
         html = client.post("/crossings/desk/scan/", {"scan": "C7654321"}).content.decode()
     assert html.count("data-history-crossing") == 5
-    assert len(queries) == 11
+    assert len(queries) == 12
 
 
 def test_a_second_exit_is_warned_about_then_saved_when_confirmed(
@@ -165,3 +165,18 @@ def test_the_supervisor_sees_the_travellers_earlier_alerts(
     wini = user_factory(Role.SUPERVISOR, post=Post.objects.get(code="wini"))
     other = login_client(wini).get(f"/screening/alerts/{alerts[second.pk].pk}/")
     assert other.status_code == 404
+
+
+def test_the_border_pass_destinations_are_offered_at_the_desk(
+    officer_at: Callable[[str], User], login_client: Callable[[User], Client]
+) -> None:
+    from lintas.crossings.models import PlbDestination
+
+    html = login_client(officer_at("motaain")).get("/crossings/desk/").content.decode()
+    assert re.search(r'name="destination"[^>]*list="plb-destinations"', html) is not None
+    datalist = re.search(r'<datalist id="plb-destinations">(.*?)</datalist>', html, re.S)
+    assert datalist is not None
+    offered = re.findall(r'<option value="([^"]+)">', datalist.group(1))
+    assert offered == list(PlbDestination.objects.values_list("name", flat=True))
+    assert "Balibo" in offered
+    assert len(offered) == PlbDestination.objects.count() > 5

@@ -58,6 +58,23 @@ ROWS = [
     Row("crossings:today", "POST", page(post_officer=200, supervisor=200)),
     Row("crossings:overstays", "GET", page(post_officer=200, supervisor=200)),
     Row("crossings:overstays", "POST", page(post_officer=200, supervisor=200)),
+    Row("crossings:overstay_extend", "GET", page(post_officer=405, supervisor=405)),
+    Row(
+        "crossings:overstay_extend",
+        "POST",
+        page(post_officer=302, supervisor=302),
+        of="own",
+        data=lambda w: {"crossing_id": str(w.home.plb_abroad.pk), "reason": "Duka keluarga"},
+        writes=PO | {R.SUPERVISOR},
+    ),
+    # Another post's holder: not found at this post, nothing written.
+    Row(
+        "crossings:overstay_extend",
+        "POST",
+        page(post_officer=302, supervisor=302),
+        of="other",
+        data=lambda w: {"crossing_id": str(w.other.plb_abroad.pk), "reason": "Duka keluarga"},
+    ),
     Row("crossings:market", "GET", page(market_registrar=200)),
     Row(
         "crossings:market",

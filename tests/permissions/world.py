@@ -81,6 +81,36 @@ def _cross(officer: User, *, purpose: str = "work", destination: str = "Nunukan"
         )
 
 
+def _cross_plb(officer: User) -> Crossing:
+    """A border-pass holder who left twelve days ago: past the stay, not yet extended."""
+    issued = date.today() - timedelta(days=60)
+    crossing = crossing_register(
+        actor=officer,
+        traveller=TravellerData(
+            surname="Nahak",
+            given_names="Agustina",
+            sex="F",
+            birth_date=date(1980, 1, 1),
+            residence_district_code="53.04.02",
+        ),
+        document=DocumentData(
+            kind=DocumentKind.PLB,
+            number=f"P{next(_numbers)}",
+            issuing_state="IDN",
+            issued_on=issued,
+            expiry_date=issued + timedelta(days=364),
+        ),
+        crossing=CrossingData(
+            direction="out",
+            purpose="family",
+            entry_point_code=f"{officer.post_id}-{officer.post_id}",
+            destination="Balibo",
+            crossed_at=timezone.now() - timedelta(days=12),
+        ),
+    )
+    return crossing
+
+
 @dataclass
 class Side:
     """One agency at one post, and the records it owns."""
@@ -89,6 +119,7 @@ class Side:
     post: Post
     users: dict[str, User] = field(default_factory=dict)
     crossing: Crossing | None = None
+    plb_abroad: Crossing | None = None  # a border-pass holder past the stay
     alert: Alert | None = None
     case: Case | None = None
     victim: CasePerson | None = None
@@ -148,6 +179,7 @@ def build_world() -> World:
     for side in (home, other):
         side.crossing = _cross(side.users[Role.POST_OFFICER])
         side.alert = Alert.objects.get(crossing=side.crossing)
+        side.plb_abroad = _cross_plb(side.users[Role.POST_OFFICER])
         worker = side.users[Role.CASE_WORKER]
         side.case = case_open(actor=worker, summary="Direkrut ke Malaysia tanpa dokumen")
         side.victim = _victim(worker, side.case, "Yosefina")

@@ -451,6 +451,12 @@ def _rule_forgeries(
     )
     yield (
         "crossings.crossing",
+        "a passport crossing with an extended stay",
+        at("crossings.crossing", stay_extended_to=30, stay_extension_reason="Duka"),
+        "policy.stay",
+    )
+    yield (
+        "crossings.crossing",
         "a direction that is neither",
         at("crossings.crossing", direction="up"),
         "policy.direction",
